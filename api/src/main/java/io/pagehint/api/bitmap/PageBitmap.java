@@ -1,0 +1,650 @@
+package io.pagehint.api.bitmap;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+
+/**
+ * A bitmap with one bit per page, sized for the largest guests: up to 2<sup>46</sup> bits, so a
+ * 16 TiB guest of 4 KiB pages (2<sup>32</sup> pages) fits many times over.
+ *
+ * <p>Storage is split into segments of {@value #SEGMENT_WORDS} words (256 Ki bits, 1 GiB of
+ * 4 KiB pages). A segment is allocated the first time a bit in it is set, so a bitmap that spans
+ * a large but mostly empty index space (a loose bitmap across the 1 TiB hole of a large AMD guest,
+ * say) costs memory only where bits are set.
+ *
+ * <p><b>Concurrency.</b> Every operation that changes bits holds the lock of each segment it
+ * changes while it changes it, and every read-modify-write is done inside that lock. So the
+ * engine's sender can take words out of a migration bitmap ({@link #getAndClearWords}) while a
+ * hint clears bits of the same words ({@link #andNot}) and the dirty log is harvested into it
+ * ({@link #orWords}): no update is lost, and each operation's count is exact. Bulk operations lock
+ * once per segment, not once per word, so they run at memory speed. Reads that take no lock
+ * ({@link #get}, {@link #word}, {@link #nextSetBit}, {@link #cardinality}) see each word as it was
+ * at some moment during the call.
+ */
+public final class PageBitmap {
+
+    /** log2 of the words in a segment. */
+    static final int SEGMENT_SHIFT = 12;
+    /** Words per segment. */
+    public static final int SEGMENT_WORDS = 1 << SEGMENT_SHIFT;
+    static final long BITS_PER_SEGMENT = (long) SEGMENT_WORDS * Long.SIZE;
+    /** The largest bitmap: 2^46 bits. */
+    public static final long MAX_BITS = 1L << 46;
+
+    private static final VarHandle SEGMENTS = MethodHandles.arrayElementVarHandle(long[][].class);
+    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private final long size;
+    private final long wordCount;
+    private final long[][] segments;
+
+    /** A bitmap of {@code size} bits, all clear. */
+    public PageBitmap(long size) {
+        if (size < 0 || size > MAX_BITS) {
+            throw new IllegalArgumentException("bitmap size " + size + " is outside 0.." + MAX_BITS);
+        }
+        this.size = size;
+        this.wordCount = (size + 63) >>> 6;
+        this.segments = new long[(int) ((wordCount + SEGMENT_WORDS - 1) >>> SEGMENT_SHIFT)][];
+    }
+
+    /** Number of bits. */
+    public long size() {
+        return size;
+    }
+
+    /** Number of 64-bit words; word {@code w} holds bits {@code 64w .. 64w+63}, bit {@code i} at {@code 1L << (i & 63)}. */
+    public long wordCount() {
+        return wordCount;
+    }
+
+    /** Bytes of heap the allocated segments use. */
+    public long allocatedBytes() {
+        long n = 0;
+        for (int s = 0; s < segments.length; s++) {
+            if (segment(s) != null) {
+                n += (long) SEGMENT_WORDS * Long.BYTES;
+            }
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------- single bits
+
+    public boolean get(long bit) {
+        checkIndex(bit);
+        return (word(bit >>> 6) & (1L << bit)) != 0;
+    }
+
+    public void set(long bit) {
+        checkIndex(bit);
+        orWord(bit >>> 6, 1L << bit);
+    }
+
+    public void clear(long bit) {
+        checkIndex(bit);
+        andNotWord(bit >>> 6, 1L << bit);
+    }
+
+    /** Clears the bit and says whether it was set. */
+    public boolean testAndClear(long bit) {
+        checkIndex(bit);
+        return andNotWord(bit >>> 6, 1L << bit) != 0;
+    }
+
+    // ---------------------------------------------------------------- words
+
+    /** Word {@code w}, read without a lock. */
+    public long word(long w) {
+        long[] seg = segment((int) (w >>> SEGMENT_SHIFT));
+        return seg == null ? 0 : (long) WORDS.getOpaque(seg, (int) (w & (SEGMENT_WORDS - 1)));
+    }
+
+    /** ORs {@code bits} into word {@code w}; returns the bits that were newly set. */
+    public long orWord(long w, long bits) {
+        checkWord(w);
+        bits &= validMask(w);
+        if (bits == 0) {
+            return 0;
+        }
+        long[] seg = segmentForWrite((int) (w >>> SEGMENT_SHIFT));
+        int i = (int) (w & (SEGMENT_WORDS - 1));
+        synchronized (seg) {
+            long old = seg[i];
+            seg[i] = old | bits;
+            return bits & ~old;
+        }
+    }
+
+    /** Clears {@code bits} in word {@code w}; returns the bits that were set and are now clear. */
+    public long andNotWord(long w, long bits) {
+        checkWord(w);
+        long[] seg = segment((int) (w >>> SEGMENT_SHIFT));
+        if (seg == null || bits == 0) {
+            return 0;
+        }
+        int i = (int) (w & (SEGMENT_WORDS - 1));
+        synchronized (seg) {
+            long old = seg[i];
+            seg[i] = old & ~bits;
+            return old & bits;
+        }
+    }
+
+    /**
+     * Takes words {@code firstWord .. firstWord+len-1} out of the bitmap: copies each into
+     * {@code out[off..]} and clears it, atomically with respect to every other change.
+     *
+     * @return how many bits were taken
+     */
+    public long getAndClearWords(long firstWord, long[] out, int off, int len) {
+        checkWordRange(firstWord, len);
+        Objects.checkFromIndexSize(off, len, out.length);
+        long taken = 0;
+        int done = 0;
+        while (done < len) {
+            long w = firstWord + done;
+            int s = (int) (w >>> SEGMENT_SHIFT);
+            int i = (int) (w & (SEGMENT_WORDS - 1));
+            int n = Math.min(len - done, SEGMENT_WORDS - i);
+            long[] seg = segment(s);
+            if (seg == null) {
+                java.util.Arrays.fill(out, off + done, off + done + n, 0L);
+            } else {
+                synchronized (seg) {
+                    for (int k = 0; k < n; k++) {
+                        long v = seg[i + k];
+                        out[off + done + k] = v;
+                        taken += Long.bitCount(v);
+                        seg[i + k] = 0;
+                    }
+                }
+            }
+            done += n;
+        }
+        return taken;
+    }
+
+    /**
+     * ORs {@code words[off..off+len-1]} into words {@code firstWord..}; returns how many bits were
+     * newly set. Bits beyond {@link #size()} are ignored.
+     */
+    public long orWords(long firstWord, long[] words, int off, int len) {
+        checkWordRange(firstWord, len);
+        Objects.checkFromIndexSize(off, len, words.length);
+        long added = 0;
+        int done = 0;
+        while (done < len) {
+            long w = firstWord + done;
+            int s = (int) (w >>> SEGMENT_SHIFT);
+            int i = (int) (w & (SEGMENT_WORDS - 1));
+            int n = Math.min(len - done, SEGMENT_WORDS - i);
+            if (!allZero(words, off + done, n)) {
+                long[] seg = segmentForWrite(s);
+                synchronized (seg) {
+                    for (int k = 0; k < n; k++) {
+                        long bits = words[off + done + k] & validMask(w + k);
+                        long old = seg[i + k];
+                        seg[i + k] = old | bits;
+                        added += Long.bitCount(bits & ~old);
+                    }
+                }
+            }
+            done += n;
+        }
+        return added;
+    }
+
+    // ---------------------------------------------------------------- ranges
+
+    /** Sets bits {@code [from, to)}. */
+    public void setRange(long from, long to) {
+        checkRange(from, to);
+        forEachWordOfRange(from, to, true, (seg, i, mask) -> seg[i] |= mask);
+    }
+
+    /** Clears bits {@code [from, to)}. */
+    public void clearRange(long from, long to) {
+        checkRange(from, to);
+        forEachWordOfRange(from, to, false, (seg, i, mask) -> seg[i] &= ~mask);
+    }
+
+    public void setAll() {
+        setRange(0, size);
+    }
+
+    public void clearAll() {
+        clearRange(0, size);
+    }
+
+    /** Number of set bits. */
+    public long cardinality() {
+        return cardinality(0, size);
+    }
+
+    /** Number of set bits in {@code [from, to)}. */
+    public long cardinality(long from, long to) {
+        checkRange(from, to);
+        if (from == to) {
+            return 0;
+        }
+        long fw = from >>> 6;
+        long lw = (to - 1) >>> 6;
+        long n = 0;
+        for (long w = fw; w <= lw; ) {
+            int s = (int) (w >>> SEGMENT_SHIFT);
+            long[] seg = segment(s);
+            long segEnd = ((long) s + 1) << SEGMENT_SHIFT;
+            if (seg == null) {
+                w = segEnd;
+                continue;
+            }
+            long end = Math.min(lw + 1, segEnd);
+            for (; w < end; w++) {
+                long v = (long) WORDS.getOpaque(seg, (int) (w & (SEGMENT_WORDS - 1)));
+                n += Long.bitCount(v & rangeMask(w, from, to));
+            }
+        }
+        return n;
+    }
+
+    /** The first set bit at or after {@code from}, or -1. */
+    public long nextSetBit(long from) {
+        if (from < 0) {
+            throw new IndexOutOfBoundsException("negative index " + from);
+        }
+        if (from >= size) {
+            return -1;
+        }
+        long w = from >>> 6;
+        long v = word(w) & (-1L << from);
+        while (true) {
+            if (v != 0) {
+                long bit = (w << 6) + Long.numberOfTrailingZeros(v);
+                return bit < size ? bit : -1;
+            }
+            w++;
+            if (w >= wordCount) {
+                return -1;
+            }
+            if ((w & (SEGMENT_WORDS - 1)) == 0 && segment((int) (w >>> SEGMENT_SHIFT)) == null) {
+                // skip whole unallocated segments
+                w += SEGMENT_WORDS - 1;
+                v = 0;
+                continue;
+            }
+            v = word(w);
+        }
+    }
+
+    /** The first clear bit at or after {@code from}, or {@link #size()} if none. */
+    public long nextClearBit(long from) {
+        if (from < 0) {
+            throw new IndexOutOfBoundsException("negative index " + from);
+        }
+        if (from >= size) {
+            return size;
+        }
+        long w = from >>> 6;
+        long v = ~word(w) & (-1L << from);
+        while (v == 0) {
+            w++;
+            if (w >= wordCount) {
+                return size;
+            }
+            v = ~word(w);
+        }
+        return Math.min(size, (w << 6) + Long.numberOfTrailingZeros(v));
+    }
+
+    /** Calls {@code action} with each maximal run {@code [start, end)} of set bits, in order. */
+    public void forEachSetRange(RangeAction action) {
+        forEachSetRange(0, size, action);
+    }
+
+    /** Like {@link #forEachSetRange(RangeAction)}, for the runs inside {@code [from, to)} (clipped to it). */
+    public void forEachSetRange(long from, long to, RangeAction action) {
+        checkRange(from, to);
+        long start = nextSetBit(from);
+        while (start >= 0 && start < to) {
+            long end = Math.min(to, nextClearBit(start));
+            action.accept(start, end);
+            if (end >= to) {
+                return;
+            }
+            start = nextSetBit(end);
+        }
+    }
+
+    /** Receives a run of bits {@code [start, end)}. */
+    @FunctionalInterface
+    public interface RangeAction {
+        void accept(long start, long end);
+    }
+
+    // ---------------------------------------------------------------- bitmap with bitmap
+
+    /** {@code this &= ~other} over the whole bitmap; sizes must match. Returns how many bits it cleared. */
+    public long andNot(PageBitmap other) {
+        requireSameSize(other);
+        return andNot(other, 0, size);
+    }
+
+    /**
+     * {@code this &= ~other} for bits {@code [from, to)} (same index in both bitmaps). Returns how
+     * many bits of this bitmap it cleared. This is the migration-bitmap filter: it is safe against a
+     * concurrent sender taking words of the same bitmap, and its count never includes a bit the
+     * sender took first.
+     */
+    public long andNot(PageBitmap other, long from, long to) {
+        checkRange(from, to);
+        other.checkRange(from, to);
+        return combine(other, from, to, false);
+    }
+
+    /** {@code this |= other}; sizes must match. Returns how many bits were newly set. */
+    public long or(PageBitmap other) {
+        requireSameSize(other);
+        return or(other, 0, size);
+    }
+
+    /** {@code this |= other} for bits {@code [from, to)}. Returns how many bits were newly set. */
+    public long or(PageBitmap other, long from, long to) {
+        checkRange(from, to);
+        other.checkRange(from, to);
+        return combine(other, from, to, true);
+    }
+
+    private long combine(PageBitmap other, long from, long to, boolean or) {
+        if (from == to) {
+            return 0;
+        }
+        long fw = from >>> 6;
+        long lw = (to - 1) >>> 6;
+        long changed = 0;
+        for (long w = fw; w <= lw; ) {
+            int s = (int) (w >>> SEGMENT_SHIFT);
+            long segEnd = ((long) s + 1) << SEGMENT_SHIFT;
+            long end = Math.min(lw + 1, segEnd);
+            long[] src = other.segment(s);
+            if (src == null) {
+                w = end; // nothing to OR in and nothing to clear
+                continue;
+            }
+            long[] dst = or ? segmentForWrite(s) : segment(s);
+            if (dst == null) {
+                w = end; // nothing to clear
+                continue;
+            }
+            synchronized (dst) {
+                for (; w < end; w++) {
+                    int i = (int) (w & (SEGMENT_WORDS - 1));
+                    long m = (long) WORDS.getOpaque(src, i) & rangeMask(w, from, to);
+                    long old = dst[i];
+                    if (or) {
+                        dst[i] = old | m;
+                        changed += Long.bitCount(m & ~old);
+                    } else {
+                        dst[i] = old & ~m;
+                        changed += Long.bitCount(m & old);
+                    }
+                }
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * Overwrites bits {@code [dstFrom, dstFrom+count)} of this bitmap with bits
+     * {@code [srcFrom, srcFrom+count)} of {@code src}, a word at a time (shifted word copies where
+     * the two offsets differ modulo 64). {@code src} may be this bitmap only if the ranges do not
+     * overlap.
+     */
+    public void copyRange(PageBitmap src, long srcFrom, long dstFrom, long count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("negative count " + count);
+        }
+        src.checkRange(srcFrom, srcFrom + count);
+        checkRange(dstFrom, dstFrom + count);
+        if (count == 0) {
+            return;
+        }
+        if (src == this && srcFrom < dstFrom + count && dstFrom < srcFrom + count) {
+            throw new IllegalArgumentException("overlapping copy within one bitmap");
+        }
+        long dstTo = dstFrom + count;
+        long delta = srcFrom - dstFrom; // src bit = dst bit + delta
+        long fw = dstFrom >>> 6;
+        long lw = (dstTo - 1) >>> 6;
+        for (long w = fw; w <= lw; ) {
+            int s = (int) (w >>> SEGMENT_SHIFT);
+            long segEnd = ((long) s + 1) << SEGMENT_SHIFT;
+            long end = Math.min(lw + 1, segEnd);
+            long firstBit = Math.max(dstFrom, w << 6);
+            long lastBit = Math.min(dstTo, end << 6);
+            boolean anySource = src.cardinality(firstBit + delta, lastBit + delta) != 0;
+            long[] dst = anySource ? segmentForWrite(s) : segment(s);
+            if (dst == null) {
+                w = end; // source all clear, destination all clear already
+                continue;
+            }
+            synchronized (dst) {
+                for (; w < end; w++) {
+                    long mask = rangeMask(w, dstFrom, dstTo);
+                    long bits = anySource ? src.bitsAt((w << 6) + delta) : 0;
+                    int i = (int) (w & (SEGMENT_WORDS - 1));
+                    dst[i] = (dst[i] & ~mask) | (bits & mask);
+                }
+            }
+        }
+    }
+
+    /**
+     * Keeps a bit in {@code [from, to)} only if every bit of its aligned group of
+     * {@code groupBits} bits (a power of two; the groups are {@code [k*groupBits, (k+1)*groupBits)})
+     * is set; clears the bits of every other group that overlaps the range. A group that is only
+     * partly inside {@code [from, to)} or partly beyond {@link #size()} counts as not full. This is
+     * the huge-page rule: a host page may be skipped only when every guest page in it is free.
+     * A group is decided from one reading of its bits; callers that change the same bits
+     * concurrently must not rely on the group being decided atomically.
+     *
+     * @return how many bits it cleared
+     */
+    public long retainFullGroups(long from, long to, long groupBits) {
+        checkRange(from, to);
+        if (groupBits <= 0 || Long.bitCount(groupBits) != 1) {
+            throw new IllegalArgumentException("group size must be a power of two: " + groupBits);
+        }
+        if (groupBits == 1 || from == to) {
+            return 0;
+        }
+        long cleared = 0;
+        if (groupBits < 64) {
+            // several groups share a word: decide them word by word
+            for (long w = from >>> 6; w <= (to - 1) >>> 6; w++) {
+                cleared += retainSmallGroupsInWord(w, from, to, (int) groupBits);
+            }
+            return cleared;
+        }
+        for (long g = from & -groupBits; g < to; g += groupBits) {
+            long gEnd = g + groupBits;
+            boolean full = g >= from && gEnd <= to && gEnd <= size && cardinality(g, gEnd) == groupBits;
+            if (!full) {
+                cleared += countAndClear(Math.max(g, from), Math.min(gEnd, to));
+            }
+        }
+        return cleared;
+    }
+
+    private long retainSmallGroupsInWord(long w, long from, long to, int groupBits) {
+        long base = w << 6;
+        long groupsMask = 0; // bits of the full groups
+        for (int g = 0; g < 64; g += groupBits) {
+            long gs = base + g;
+            long ge = gs + groupBits;
+            long gm = groupBits == 64 ? -1L : ((1L << groupBits) - 1) << g;
+            if (gs >= from && ge <= to && ge <= size && (word(w) & gm) == gm) {
+                groupsMask |= gm;
+            }
+        }
+        long clearMask = rangeMask(w, from, to) & ~groupsMask;
+        return Long.bitCount(andNotWord(w, clearMask));
+    }
+
+    private long countAndClear(long from, long to) {
+        if (from >= to) {
+            return 0;
+        }
+        long n = cardinality(from, to);
+        if (n != 0) {
+            clearRange(from, to);
+        }
+        return n;
+    }
+
+    /** Whether both bitmaps have the same size and the same bits. */
+    public boolean sameBits(PageBitmap other) {
+        if (other.size != size) {
+            return false;
+        }
+        for (long w = 0; w < wordCount; w++) {
+            if (word(w) != other.word(w)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A copy of this bitmap (each segment copied under its lock). */
+    public PageBitmap copy() {
+        PageBitmap c = new PageBitmap(size);
+        for (int s = 0; s < segments.length; s++) {
+            long[] seg = segment(s);
+            if (seg != null) {
+                synchronized (seg) {
+                    c.segments[s] = seg.clone();
+                }
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public String toString() {
+        return "PageBitmap[size=" + size + ", set=" + cardinality() + "]";
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /** 64 bits starting at {@code bit} (any alignment); bits past the end read as 0. */
+    long bitsAt(long bit) {
+        long w = bit >> 6;
+        int sh = (int) (bit & 63);
+        long lo = (w >= 0 && w < wordCount) ? word(w) : 0;
+        if (sh == 0) {
+            return lo;
+        }
+        long hi = (w + 1 >= 0 && w + 1 < wordCount) ? word(w + 1) : 0;
+        return (lo >>> sh) | (hi << (64 - sh));
+    }
+
+    private interface WordOp {
+        void apply(long[] seg, int index, long mask);
+    }
+
+    private void forEachWordOfRange(long from, long to, boolean allocate, WordOp op) {
+        if (from == to) {
+            return;
+        }
+        long fw = from >>> 6;
+        long lw = (to - 1) >>> 6;
+        for (long w = fw; w <= lw; ) {
+            int s = (int) (w >>> SEGMENT_SHIFT);
+            long segEnd = ((long) s + 1) << SEGMENT_SHIFT;
+            long end = Math.min(lw + 1, segEnd);
+            long[] seg = allocate ? segmentForWrite(s) : segment(s);
+            if (seg == null) {
+                w = end;
+                continue;
+            }
+            synchronized (seg) {
+                for (; w < end; w++) {
+                    op.apply(seg, (int) (w & (SEGMENT_WORDS - 1)), rangeMask(w, from, to));
+                }
+            }
+        }
+    }
+
+    /** The bits of word {@code w} that lie in {@code [from, to)}. */
+    private static long rangeMask(long w, long from, long to) {
+        long lo = w << 6;
+        long hi = lo + 64;
+        long m = -1L;
+        if (from > lo) {
+            m &= -1L << (from - lo);
+        }
+        if (to < hi) {
+            m &= -1L >>> (hi - to);
+        }
+        return m;
+    }
+
+    /** The bits of word {@code w} that lie below {@link #size()}. */
+    private long validMask(long w) {
+        return w == wordCount - 1 && (size & 63) != 0 ? -1L >>> (64 - (size & 63)) : -1L;
+    }
+
+    private long[] segment(int s) {
+        return (long[]) SEGMENTS.getAcquire(segments, s);
+    }
+
+    private long[] segmentForWrite(int s) {
+        long[] seg = segment(s);
+        if (seg != null) {
+            return seg;
+        }
+        long[] fresh = new long[SEGMENT_WORDS];
+        long[] witness = (long[]) SEGMENTS.compareAndExchangeRelease(segments, s, null, fresh);
+        return witness == null ? fresh : witness;
+    }
+
+    private static boolean allZero(long[] a, int from, int n) {
+        for (int k = 0; k < n; k++) {
+            if (a[from + k] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void requireSameSize(PageBitmap other) {
+        if (other.size != size) {
+            throw new IllegalArgumentException("bitmap sizes differ: " + size + " vs " + other.size);
+        }
+    }
+
+    private void checkIndex(long bit) {
+        if (bit < 0 || bit >= size) {
+            throw new IndexOutOfBoundsException("bit " + bit + " outside 0.." + size);
+        }
+    }
+
+    private void checkWord(long w) {
+        if (w < 0 || w >= wordCount) {
+            throw new IndexOutOfBoundsException("word " + w + " outside 0.." + wordCount);
+        }
+    }
+
+    private void checkWordRange(long firstWord, int len) {
+        if (len < 0 || firstWord < 0 || firstWord + len > wordCount) {
+            throw new IndexOutOfBoundsException("words " + firstWord + "+" + len + " outside 0.." + wordCount);
+        }
+    }
+
+    void checkRange(long from, long to) {
+        if (from < 0 || to < from || to > size) {
+            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") outside 0.." + size);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.pagehint.api.hint;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Receives the hints of one request as they stream in (the streaming form of API 7b). Called
+ * from the hint source's own thread, one call at a time; a consumer must not block for long.
+ */
+@ConsumerType
+public interface HintConsumer {
+
+    /** A chunk of hints; {@code chunk.commandId()} is the request's command id. */
+    void onChunk(HintChunk chunk);
+
+    /**
+     * The request ended: {@link HintStatus#READY} when the guest sent all it had, otherwise
+     * {@link HintStatus#FAILED} or {@link HintStatus#UNSUPPORTED} with a reason. Called exactly
+     * once, after the last {@link #onChunk}.
+     */
+    void onFinished(long commandId, HintStatus status, String detail);
+}

@@ -1,0 +1,7 @@
+/** Guest memory: layouts (RAM blocks, ranges, reserved areas), machine specs, layout providers, and the guest's memory info (API 7a). */
+@Export
+@Version("1.0.0")
+package io.pagehint.api.memory;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

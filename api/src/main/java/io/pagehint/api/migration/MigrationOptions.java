@@ -1,0 +1,82 @@
+package io.pagehint.api.migration;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to migrate. {@link #defaults()} gives what a user gets without asking; a {@link Builder}
+ * changes what they ask for.
+ *
+ * @param downtimeLimit     the longest the guest may stay paused: stop-and-copy starts when what
+ *                          is left can be sent in this time at the bandwidth measured so far
+ * @param bandwidthLimit    bytes per second on the wire, 0 for no limit
+ * @param maxRounds         after this many rounds, stop-and-copy starts whatever is left
+ * @param useHints          ask the guest for free-page hints and skip what it reports free
+ * @param hintTransport     the hint source transport to use ({@code HintSource.TRANSPORT}), or null for any
+ * @param dropPageCache     ask the guest to drop its clean page cache before hinting (section 6)
+ * @param autoConverge      throttle the guest's vCPUs when it dirties memory faster than it can be sent
+ * @param connectTimeout    how long to try to reach the destination
+ */
+public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int maxRounds, boolean useHints,
+                               String hintTransport, boolean dropPageCache, boolean autoConverge,
+                               Duration connectTimeout) {
+
+    public MigrationOptions {
+        Objects.requireNonNull(downtimeLimit, "downtimeLimit");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        if (downtimeLimit.isNegative() || bandwidthLimit < 0 || maxRounds < 1) {
+            throw new IllegalArgumentException("bad migration options: downtime " + downtimeLimit
+                    + ", bandwidth " + bandwidthLimit + ", rounds " + maxRounds);
+        }
+    }
+
+    /** 300 ms downtime, no bandwidth limit, 30 rounds, hints on any transport, auto-converge, 10 s to connect. */
+    public static MigrationOptions defaults() {
+        return new MigrationOptions(Duration.ofMillis(300), 0, 30, true, null, false, true, Duration.ofSeconds(10));
+    }
+
+    public static Builder builder() {
+        return new Builder(defaults());
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Changes some options, keeps the rest. */
+    public static final class Builder {
+        private Duration downtimeLimit;
+        private long bandwidthLimit;
+        private int maxRounds;
+        private boolean useHints;
+        private String hintTransport;
+        private boolean dropPageCache;
+        private boolean autoConverge;
+        private Duration connectTimeout;
+
+        private Builder(MigrationOptions o) {
+            downtimeLimit = o.downtimeLimit;
+            bandwidthLimit = o.bandwidthLimit;
+            maxRounds = o.maxRounds;
+            useHints = o.useHints;
+            hintTransport = o.hintTransport;
+            dropPageCache = o.dropPageCache;
+            autoConverge = o.autoConverge;
+            connectTimeout = o.connectTimeout;
+        }
+
+        public Builder downtimeLimit(Duration v) { downtimeLimit = v; return this; }
+        public Builder bandwidthLimit(long bytesPerSecond) { bandwidthLimit = bytesPerSecond; return this; }
+        public Builder maxRounds(int v) { maxRounds = v; return this; }
+        public Builder useHints(boolean v) { useHints = v; return this; }
+        public Builder hintTransport(String v) { hintTransport = v; return this; }
+        public Builder dropPageCache(boolean v) { dropPageCache = v; return this; }
+        public Builder autoConverge(boolean v) { autoConverge = v; return this; }
+        public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+
+        public MigrationOptions build() {
+            return new MigrationOptions(downtimeLimit, bandwidthLimit, maxRounds, useHints, hintTransport,
+                    dropPageCache, autoConverge, connectTimeout);
+        }
+    }
+}

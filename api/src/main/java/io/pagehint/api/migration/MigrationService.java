@@ -1,0 +1,37 @@
+package io.pagehint.api.migration;
+
+import io.pagehint.api.vm.IncomingVm;
+import io.pagehint.api.vm.VirtualMachine;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The migration engine: pre-copy live migration over TCP that skips pages the guest hints free.
+ * The engine finds hint sources and tighteners as services; without them it migrates without hints.
+ */
+@ProviderType
+public interface MigrationService {
+
+    /**
+     * Starts migrating {@code vm} to the destination listening at {@code destination}. Returns at
+     * once; the migration runs on the engine's threads. Whatever happens, the source guest ends
+     * up running and whole: a failed or cancelled migration resumes it if it was paused.
+     *
+     * @param listener receives this migration's events; may be null
+     */
+    Migration migrate(VirtualMachine vm, InetSocketAddress destination, MigrationOptions options,
+                      MigrationListener listener);
+
+    /**
+     * Listens on {@code listen} for one incoming migration into {@code vm}. The migration is
+     * reported completed only if {@link IncomingVm#verify()} passes.
+     *
+     * @throws IOException if it cannot listen there
+     */
+    IncomingMigration receive(InetSocketAddress listen, IncomingVm vm, MigrationListener listener) throws IOException;
+
+    /** Migrations not yet final, both ends. */
+    List<Migration> active();
+}

@@ -1,0 +1,45 @@
+package io.pagehint.api.vm;
+
+import io.pagehint.api.memory.GuestMemoryLayout;
+import java.nio.ByteBuffer;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * The destination's side of a guest: RAM that a migration fills, then hands back to the VMM to
+ * check and run. Created by a {@link VmProvisioner}.
+ */
+@ConsumerType
+public interface IncomingVm extends AutoCloseable {
+
+    String id();
+
+    GuestMemoryLayout layout();
+
+    /** The largest {@code length} one {@link #writableView} may have (at least 1 MiB). */
+    int maxViewBytes();
+
+    /**
+     * A writable direct buffer over bytes {@code [offset, offset + length)} of block {@code block}:
+     * what the engine receives goes straight into guest RAM through it.
+     */
+    ByteBuffer writableView(int block, long offset, int length);
+
+    /**
+     * Makes {@code [offset, offset + length)} of block {@code block} read as zeros and, where the
+     * backing allows, hold no memory (a zero page over a page that was written before).
+     */
+    void discard(int block, long offset, long length);
+
+    /**
+     * Called once all RAM has arrived and the source has stopped the guest: checks that the guest
+     * is whole. The reference guest attaches to the RAM and runs its self-check.
+     */
+    SelfCheckResult verify();
+
+    /** The migration failed or was cancelled: drop what arrived. The VM is unusable afterwards. */
+    void abandon();
+
+    /** Releases mappings; the RAM itself stays for the VMM to run unless {@link #abandon()} was called. */
+    @Override
+    void close();
+}

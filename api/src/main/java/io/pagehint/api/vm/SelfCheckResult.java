@@ -1,0 +1,28 @@
+package io.pagehint.api.vm;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a guest's self-check found.
+ *
+ * @param passed       true when every check held
+ * @param pagesChecked pages whose state or content was checked
+ * @param mismatches   how many problems were found
+ * @param problems     the first problems, each naming the page frame number
+ * @param took         how long the check ran
+ */
+public record SelfCheckResult(boolean passed, long pagesChecked, long mismatches, List<String> problems, Duration took) {
+
+    public SelfCheckResult {
+        problems = List.copyOf(problems);
+        if (passed && mismatches != 0) {
+            throw new IllegalArgumentException("a passed check has no mismatches");
+        }
+    }
+
+    /** No check could run (no verifier for this guest). */
+    public static SelfCheckResult notChecked(String why) {
+        return new SelfCheckResult(false, 0, 0, List.of("not checked: " + why), Duration.ZERO);
+    }
+}

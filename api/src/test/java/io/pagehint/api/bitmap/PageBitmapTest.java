@@ -1,0 +1,232 @@
+package io.pagehint.api.bitmap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.BitSet;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every word-level operation held against a plain per-bit model (java.util.BitSet). */
+class PageBitmapTest {
+
+    /** Sizes around word and segment edges, and one spanning three segments. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 63, 64, 65, 1000, 262_143, 262_144, 262_145, 3 * 262_144 + 17})
+    void randomOperationsAgreeWithPerBitModel(long size) {
+        SplittableRandom rnd = new SplittableRandom(size);
+        PageBitmap bm = new PageBitmap(size);
+        BitSet ref = new BitSet();
+        PageBitmap other = randomBitmap(size, rnd);
+        BitSet otherRef = toBitSet(other);
+        for (int step = 0; step < 400; step++) {
+            long a = rnd.nextLong(size + 1);
+            long b = rnd.nextLong(size + 1);
+            long from = Math.min(a, b);
+            long to = Math.max(a, b);
+            switch (rnd.nextInt(9)) {
+                case 0 -> { bm.setRange(from, to); ref.set((int) from, (int) to); }
+                case 1 -> { bm.clearRange(from, to); ref.clear((int) from, (int) to); }
+                case 2 -> {
+                    BitSet cleared = (BitSet) ref.get((int) from, (int) to).clone();
+                    cleared.and(otherRef.get((int) from, (int) to));
+                    assertThat(bm.andNot(other, from, to)).isEqualTo(cleared.cardinality());
+                    BitSet o = otherRef.get((int) from, (int) to);
+                    for (int i = o.nextSetBit(0); i >= 0; i = o.nextSetBit(i + 1)) {
+                        ref.clear((int) from + i);
+                    }
+                }
+                case 3 -> {
+                    BitSet added = (BitSet) otherRef.get((int) from, (int) to).clone();
+                    added.andNot(ref.get((int) from, (int) to));
+                    assertThat(bm.or(other, from, to)).isEqualTo(added.cardinality());
+                    BitSet o = otherRef.get((int) from, (int) to);
+                    for (int i = o.nextSetBit(0); i >= 0; i = o.nextSetBit(i + 1)) {
+                        ref.set((int) from + i);
+                    }
+                }
+                case 4 -> {
+                    long bit = rnd.nextLong(size);
+                    assertThat(bm.testAndClear(bit)).isEqualTo(ref.get((int) bit));
+                    ref.clear((int) bit);
+                }
+                case 5 -> {
+                    long bit = rnd.nextLong(size);
+                    bm.set(bit);
+                    ref.set((int) bit);
+                }
+                case 6 -> {
+                    // copy [from,to) of other to a random destination offset
+                    long count = to - from;
+                    long dst = rnd.nextLong(size - count + 1);
+                    bm.copyRange(other, from, dst, count);
+                    for (long i = 0; i < count; i++) {
+                        ref.set((int) (dst + i), otherRef.get((int) (from + i)));
+                    }
+                }
+                case 7 -> {
+                    long group = 1L << rnd.nextInt(12);
+                    BitSet expected = retainFullGroupsReference(ref, size, from, to, group);
+                    long cleared = ref.cardinality() - expected.cardinality();
+                    assertThat(bm.retainFullGroups(from, to, group)).as("group %d in [%d,%d)", group, from, to).isEqualTo(cleared);
+                    ref = expected;
+                }
+                default -> {
+                    long w = rnd.nextLong(bm.wordCount());
+                    int len = (int) Math.min(bm.wordCount() - w, 1 + rnd.nextInt(70));
+                    long[] out = new long[len];
+                    long taken = bm.getAndClearWords(w, out, 0, len);
+                    long expectTaken = 0;
+                    for (int k = 0; k < len; k++) {
+                        long wordRef = wordOf(ref, w + k);
+                        assertThat(out[k]).isEqualTo(wordRef);
+                        expectTaken += Long.bitCount(wordRef);
+                    }
+                    assertThat(taken).isEqualTo(expectTaken);
+                    ref.clear((int) (w * 64), (int) Math.min(size, (w + len) * 64));
+                }
+            }
+            assertSame(bm, ref, size);
+        }
+    }
+
+    @Test
+    void queriesAgreeWithPerBitModel() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        long size = 2 * 262_144 + 99;
+        PageBitmap bm = randomBitmap(size, rnd);
+        BitSet ref = toBitSet(bm);
+        for (int i = 0; i < 300; i++) {
+            long a = rnd.nextLong(size + 1);
+            long b = rnd.nextLong(size + 1);
+            long from = Math.min(a, b);
+            long to = Math.max(a, b);
+            assertThat(bm.cardinality(from, to)).isEqualTo(ref.get((int) from, (int) to).cardinality());
+            long next = bm.nextSetBit(from);
+            int refNext = ref.nextSetBit((int) from);
+            assertThat(next).isEqualTo(refNext < 0 || refNext >= size ? -1 : refNext);
+            assertThat(bm.nextClearBit(from)).isEqualTo(Math.min(size, ref.nextClearBit((int) from)));
+        }
+        BitSet runs = new BitSet();
+        bm.forEachSetRange((s, e) -> {
+            assertThat(e).isGreaterThan(s);
+            assertThat(runs.get((int) s - 1 < 0 ? 0 : (int) s - 1) && s > 0).as("runs are maximal").isFalse();
+            runs.set((int) s, (int) e);
+        });
+        assertThat(runs).isEqualTo(ref);
+    }
+
+    @Test
+    void sixteenTebibyteGuestFitsAndStaysSparse() {
+        long pages16TiB = (16L << 40) / 4096;
+        PageBitmap bm = new PageBitmap(pages16TiB);
+        bm.set(pages16TiB - 1);
+        bm.set(0);
+        assertThat(bm.cardinality()).isEqualTo(2);
+        assertThat(bm.nextSetBit(1)).isEqualTo(pages16TiB - 1);
+        // two segments allocated, not 512 MiB
+        assertThat(bm.allocatedBytes()).isEqualTo(2L * PageBitmap.SEGMENT_WORDS * 8);
+    }
+
+    @Test
+    void bitsBeyondSizeAreNeverSet() {
+        PageBitmap bm = new PageBitmap(70);
+        bm.orWord(1, -1L);
+        assertThat(bm.cardinality()).isEqualTo(6);
+        assertThat(bm.word(1)).isEqualTo(0b111111L);
+        assertThatThrownBy(() -> bm.set(70)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> bm.setRange(3, 71)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    /**
+     * The engine's race: a sender takes words out of the migration bitmap while hints clear bits
+     * of the same words. Every bit must be counted exactly once, by one side or the other.
+     */
+    @Test
+    void concurrentSenderAndHintFilterAccountForEveryBitOnce() throws Exception {
+        long size = 4 * 262_144;
+        for (int trial = 0; trial < 20; trial++) {
+            PageBitmap migration = new PageBitmap(size);
+            migration.setAll();
+            PageBitmap hint = randomBitmap(size, new SplittableRandom(trial));
+            AtomicLong taken = new AtomicLong();
+            CountDownLatch go = new CountDownLatch(1);
+            Thread sender = new Thread(() -> {
+                await(go);
+                long[] buf = new long[64];
+                for (long w = 0; w < migration.wordCount(); w += buf.length) {
+                    int n = (int) Math.min(buf.length, migration.wordCount() - w);
+                    taken.addAndGet(migration.getAndClearWords(w, buf, 0, n));
+                }
+            });
+            sender.start();
+            go.countDown();
+            long cleared = migration.andNot(hint);
+            sender.join();
+            assertThat(taken.get() + cleared + migration.cardinality()).isEqualTo(size);
+            assertThat(migration.cardinality()).isZero();
+        }
+    }
+
+    private static void await(CountDownLatch l) {
+        try {
+            l.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static PageBitmap randomBitmap(long size, SplittableRandom rnd) {
+        PageBitmap bm = new PageBitmap(size);
+        int style = rnd.nextInt(3);
+        for (long w = 0; w < bm.wordCount(); w++) {
+            long v = switch (style) {
+                case 0 -> rnd.nextLong();
+                case 1 -> rnd.nextInt(4) == 0 ? -1L : 0L;
+                default -> rnd.nextInt(8) == 0 ? rnd.nextLong() : -1L;
+            };
+            bm.orWord(w, v);
+        }
+        return bm;
+    }
+
+    static BitSet toBitSet(PageBitmap bm) {
+        BitSet s = new BitSet();
+        for (long i = bm.nextSetBit(0); i >= 0; i = bm.nextSetBit(i + 1)) {
+            s.set((int) i);
+        }
+        return s;
+    }
+
+    private static long wordOf(BitSet ref, long w) {
+        long v = 0;
+        for (int b = 0; b < 64; b++) {
+            if (ref.get((int) (w * 64 + b))) {
+                v |= 1L << b;
+            }
+        }
+        return v;
+    }
+
+    private static BitSet retainFullGroupsReference(BitSet ref, long size, long from, long to, long group) {
+        BitSet out = (BitSet) ref.clone();
+        for (long g = (from / group) * group; g < to; g += group) {
+            boolean full = g >= from && g + group <= to && g + group <= size
+                    && ref.get((int) g, (int) (g + group)).cardinality() == group;
+            if (!full) {
+                out.clear((int) Math.max(g, from), (int) Math.min(g + group, to));
+            }
+        }
+        return out;
+    }
+
+    private static void assertSame(PageBitmap bm, BitSet ref, long size) {
+        assertThat(bm.cardinality()).isEqualTo(ref.cardinality());
+        assertThat(toBitSet(bm)).isEqualTo(ref);
+        assertThat(ref.length()).isLessThanOrEqualTo((int) size);
+    }
+}
