@@ -378,19 +378,55 @@ public final class PageBitmap {
                 continue;
             }
             synchronized (dst) {
-                for (; w < end; w++) {
-                    int i = (int) (w & (SEGMENT_WORDS - 1));
-                    long m = (long) WORDS.getOpaque(src, i) & rangeMask(w, from, to);
-                    long old = dst[i];
-                    if (or) {
-                        dst[i] = old | m;
-                        changed += Long.bitCount(m & ~old);
-                    } else {
-                        dst[i] = old & ~m;
-                        changed += Long.bitCount(m & old);
-                    }
-                }
+                int i0 = (int) (w & (SEGMENT_WORDS - 1));
+                int i1 = (int) (((end - 1) & (SEGMENT_WORDS - 1)) + 1);
+                long firstMask = rangeMask(w, from, to);
+                long lastMask = rangeMask(end - 1, from, to);
+                // the edge words take a mask; the words between are whole, a loop the JIT unrolls
+                changed += or ? orWordsLocked(dst, src, i0, i1, firstMask, lastMask)
+                        : andNotWordsLocked(dst, src, i0, i1, firstMask, lastMask);
+                w = end;
             }
+        }
+        return changed;
+    }
+
+    private static long andNotWordsLocked(long[] dst, long[] src, int i0, int i1, long firstMask, long lastMask) {
+        long changed = 0;
+        if (i1 - i0 == 1) {
+            long m = src[i0] & firstMask & lastMask;
+            changed = Long.bitCount(dst[i0] & m);
+            dst[i0] &= ~m;
+            return changed;
+        }
+        long m0 = src[i0] & firstMask;
+        changed += Long.bitCount(dst[i0] & m0);
+        dst[i0] &= ~m0;
+        for (int i = i0 + 1; i < i1 - 1; i++) {
+            long old = dst[i];
+            long m = src[i];
+            changed += Long.bitCount(old & m);
+            dst[i] = old & ~m;
+        }
+        long mn = src[i1 - 1] & lastMask;
+        changed += Long.bitCount(dst[i1 - 1] & mn);
+        dst[i1 - 1] &= ~mn;
+        return changed;
+    }
+
+    private static long orWordsLocked(long[] dst, long[] src, int i0, int i1, long firstMask, long lastMask) {
+        long changed = 0;
+        for (int i = i0; i < i1; i++) {
+            long m = src[i];
+            if (i == i0) {
+                m &= firstMask;
+            }
+            if (i == i1 - 1) {
+                m &= lastMask;
+            }
+            long old = dst[i];
+            changed += Long.bitCount(m & ~old);
+            dst[i] = old | m;
         }
         return changed;
     }
