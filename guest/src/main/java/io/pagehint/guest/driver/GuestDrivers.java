@@ -1,0 +1,24 @@
+package io.pagehint.guest.driver;
+
+import io.pagehint.guest.kernel.HintingSupport;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Starts the guest end of a channel: what the guest process calls for each channel it is given. */
+public final class GuestDrivers {
+
+    private GuestDrivers() {
+    }
+
+    /**
+     * Connects the guest driver of {@code transport} to the host end at {@code endpoint} and
+     * starts serving hint requests from {@code kernel}.
+     *
+     * @throws IllegalArgumentException for an unknown transport
+     * @throws IOException              if the host end cannot be reached
+     */
+    public static GuestDriver start(String transport, Path endpoint, HintingSupport kernel) throws IOException {
+        // The channel drivers land with the channels issue (#5); until then no transport is known.
+        throw new IllegalArgumentException("no guest driver for transport " + transport);
+    }
+}
