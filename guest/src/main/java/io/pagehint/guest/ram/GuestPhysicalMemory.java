@@ -34,13 +34,11 @@ public final class GuestPhysicalMemory extends PhysicalReader implements DeviceM
     private static final byte[] ZEROS = new byte[64 * 1024];
     private static final byte[][] PATTERNS = new byte[256][];
 
-    private final SharedFile file;
     private final DirtyLogFile log;
     private final boolean ownsLog;
 
     private GuestPhysicalMemory(RamFileLayout ram, SharedFile file, SharedMapping map, DirtyLogFile log, boolean ownsLog) {
-        super(ram, map);
-        this.file = file;
+        super(ram, file, map);
         this.log = log;
         this.ownsLog = ownsLog;
     }
@@ -166,18 +164,9 @@ public final class GuestPhysicalMemory extends PhysicalReader implements DeviceM
 
     /** Fills {@code [gpa, gpa + length)} with {@code value} (zeroing, page poisoning). */
     public void fill(long gpa, long length, byte value) {
-        if (length <= 0) {
-            return;
+        if (length > 0) {
+            storeFill(fileOffset(gpa, length), length, value);
         }
-        long fo = fileOffset(gpa, length);
-        byte[] pattern = value == 0 ? ZEROS : pattern(value);
-        for (long done = 0; done < length; ) {
-            int at = index(fo + done);
-            int n = (int) Math.min(Math.min(length - done, pattern.length), SharedMapping.CHUNK_BYTES - at);
-            chunk(fo + done).put(at, pattern, 0, n);
-            done += n;
-        }
-        logged(fo, length);
     }
 
     @Override
@@ -222,6 +211,17 @@ public final class GuestPhysicalMemory extends PhysicalReader implements DeviceM
         logged(fo, len);
     }
 
+    void storeFill(long fo, long length, byte value) {
+        byte[] pattern = value == 0 ? ZEROS : pattern(value);
+        for (long done = 0; done < length; ) {
+            int at = index(fo + done);
+            int n = (int) Math.min(Math.min(length - done, pattern.length), SharedMapping.CHUNK_BYTES - at);
+            chunk(fo + done).put(at, pattern, 0, n);
+            done += n;
+        }
+        logged(fo, length);
+    }
+
     /** Steps 2 and 3 of the write path: the data is stored; fence, then mark. */
     private void logged(long fo, long length) {
         VarHandle.fullFence();
@@ -242,8 +242,7 @@ public final class GuestPhysicalMemory extends PhysicalReader implements DeviceM
     /** Unmaps RAM (and the dirty log, if this opened it); the files stay. */
     @Override
     public void close() {
-        map.close();
-        file.close();
+        super.close();
         if (ownsLog) {
             log.close();
         }

@@ -1,7 +1,9 @@
 package io.pagehint.guest.ram;
 
+import io.pagehint.api.bitmap.PageBitmap;
 import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.api.vm.BadGuestAddressException;
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -23,10 +25,12 @@ public abstract sealed class PhysicalReader implements AutoCloseable permits Gue
     static final VarHandle SHORT = MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     final RamFileLayout ram;
+    final SharedFile file;
     final SharedMapping map;
 
-    PhysicalReader(RamFileLayout ram, SharedMapping map) {
+    PhysicalReader(RamFileLayout ram, SharedFile file, SharedMapping map) {
         this.ram = ram;
+        this.file = file;
         this.map = map;
     }
 
@@ -112,6 +116,54 @@ public abstract sealed class PhysicalReader implements AutoCloseable permits Gue
         return new Region(this, gpa, fileOffset(gpa, length), length);
     }
 
+    /**
+     * Sets in {@code into} (indexed by page offset in block {@code block}) every page of
+     * {@code [fromPage, toPage)} that lies wholly in a hole of the RAM file: it has never been
+     * written (or was discarded), holds no memory and reads as zeros. Found with
+     * {@code lseek(SEEK_DATA/SEEK_HOLE)}, which tmpfs answers from its page index
+     * (mm/shmem.c, {@code shmem_file_llseek}) without touching, and so without allocating, the
+     * pages; reading them through the mapping instead would allocate each one.
+     *
+     * @return how many pages it set
+     */
+    public long markHoles(int block, long fromPage, long toPage, PageBitmap into) throws IOException {
+        int shift = ram.pageShift();
+        long pages = ram.blockSize(block) >>> shift;
+        if (fromPage < 0 || toPage > pages || fromPage > toPage) {
+            throw new IndexOutOfBoundsException("pages [" + fromPage + ", " + toPage + ") outside block " + block);
+        }
+        long base = ram.blockFileOffset(block);
+        long end = base + (toPage << shift);
+        long at = base + (fromPage << shift);
+        long marked = 0;
+        while (at < end) {
+            long hole = file.seek(at, Posix.SEEK_HOLE);
+            if (hole >= end) {
+                break;
+            }
+            long data = Math.min(end, file.seek(hole, Posix.SEEK_DATA));
+            // whole pages inside [hole, data)
+            long first = (hole - base + (1L << shift) - 1) >>> shift;
+            long last = (data - base) >>> shift;
+            if (first < last) {
+                into.setRange(first, last);
+                marked += last - first;
+            }
+            at = data;
+        }
+        return marked;
+    }
+
+    /**
+     * Whether guest-physical {@code [gpa, gpa + length)} (one RAM range) lies wholly in a hole of
+     * the RAM file: it holds no memory and reads as zeros. Asked with one {@code lseek(SEEK_DATA)},
+     * so it populates nothing.
+     */
+    public boolean isHole(long gpa, long length) throws IOException {
+        long fo = fileOffset(gpa, length);
+        return file.seek(fo, Posix.SEEK_DATA) >= fo + length;
+    }
+
     // ------------------------------------------------------------ by file offset
 
     final short loadShort(long fo) {
@@ -148,5 +200,12 @@ public abstract sealed class PhysicalReader implements AutoCloseable permits Gue
 
     public boolean isClosed() {
         return map.isClosed();
+    }
+
+    /** Unmaps RAM and closes the file; the file itself stays. */
+    @Override
+    public void close() {
+        map.close();
+        file.close();
     }
 }

@@ -66,6 +66,13 @@ public final class Region {
         writer().storeBytes(at(offset, len), src, off, len);
     }
 
+    /** Fills {@code [offset, offset + len)} with {@code value}. */
+    public void fill(long offset, long len, byte value) {
+        if (len > 0) {
+            writer().storeFill(at(offset, len), len, value);
+        }
+    }
+
     private long at(long offset, long size) {
         Objects.checkFromIndexSize(offset, size, length);
         return fileBase + offset;
