@@ -12,13 +12,10 @@ import javax.inject.Inject;
 import org.junit.Assume;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
@@ -33,20 +30,12 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class HotSwapIT {
+public class HotSwapIT extends InFramework {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @Inject
-    BundleContext context;
-
-    @Inject
     ServiceComponentRuntime scr;
-
-    @Configuration
-    public Option[] config() {
-        return RuntimeBundles.options();
-    }
 
     @Test
     public void stoppingTheX86BundleTakesItsTightenerAwayWhileTheEngineStaysActive() throws Exception {

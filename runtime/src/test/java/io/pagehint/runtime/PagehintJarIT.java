@@ -106,6 +106,32 @@ class PagehintJarIT {
     }
 
     @Test
+    void infoShowsTheX86TightenerWithTheMachinesItServes() throws Exception {
+        Run run = pagehint("info", "--json");
+
+        JsonArray tighteners = JsonParser.parseString(run.out()).getAsJsonObject().getAsJsonObject("services")
+                .getAsJsonArray("tighteners");
+        assertThat(tighteners).hasSize(1);
+        JsonObject tightener = tighteners.get(0).getAsJsonObject();
+        assertThat(tightener.get("bundle").getAsString()).isEqualTo("io.pagehint.x86");
+        JsonObject props = tightener.getAsJsonObject("properties");
+        assertThat(props.get("pagehint.arch").getAsString()).isEqualTo("x86_64");
+        assertThat(props.getAsJsonArray("pagehint.machine")).extracting(JsonElement::getAsString).contains("pc", "q35");
+    }
+
+    @Test
+    void layoutPrintsTheQ35MapFromTheX86Provider() throws Exception {
+        Run run = pagehint("layout", "--machine", "q35", "--ram", "8G");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        // q35 puts 2 GiB below the PCI hole and the other 6 GiB from 4 GiB up, in one block
+        assertThat(run.out())
+                .containsPattern("0x0000000000100000  0x0000000080000000 +2047 MiB  ram +pc.ram \\+0x100000")
+                .containsPattern("0x0000000100000000  0x0000000280000000 +6 GiB  ram +pc.ram \\+0x80000000")
+                .containsPattern("0 +pc.ram +8 GiB +4 KiB");
+    }
+
+    @Test
     void helpNamesTheCommands() throws Exception {
         Run run = pagehint("--help");
 
