@@ -21,7 +21,8 @@ public final class StreamReader {
     private final ReadableByteChannel in;
     private final CRC32C crc = new CRC32C();
     private final ByteBuffer recordHeader = ByteBuffer.allocate(StreamFormat.RECORD_HEADER_LENGTH);
-    private final ByteBuffer body = ByteBuffer.allocate(StreamFormat.MAX_LAYOUT_BODY);
+    /** Grows to the largest record body seen, at most {@link StreamFormat#MAX_LAYOUT_BODY}. */
+    private ByteBuffer body = ByteBuffer.allocate(256);
     private GuestMemoryLayout layout;
     private long[] blockPages;
     private int round;
@@ -281,6 +282,9 @@ public final class StreamReader {
     }
 
     private ByteBuffer readExactly(int n) throws IOException {
+        if (body.capacity() < n) {
+            body = ByteBuffer.allocate(Math.max(n, Math.min(StreamFormat.MAX_LAYOUT_BODY, 2 * body.capacity())));
+        }
         body.clear().limit(n);
         readFully(body);
         body.flip();
