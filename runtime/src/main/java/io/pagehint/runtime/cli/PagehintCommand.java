@@ -2,6 +2,8 @@ package io.pagehint.runtime.cli;
 
 import io.pagehint.runtime.command.InfoCommand;
 import io.pagehint.runtime.command.LayoutCommand;
+import io.pagehint.runtime.command.MigrateCommand;
+import io.pagehint.runtime.command.ReceiveCommand;
 import io.pagehint.runtime.command.ShellCommand;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -24,6 +26,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 InfoCommand.class,
                 LayoutCommand.class,
+                ReceiveCommand.class,
+                MigrateCommand.class,
                 ShellCommand.class,
                 HelpCommand.class,
         })
