@@ -20,6 +20,15 @@ public final class TestLayouts {
     private TestLayouts() {
     }
 
+    /**
+     * A q35-shaped layout for a machine spec: RAM below 2.75 GiB all at 0, larger RAM split at
+     * 2 GiB as QEMU's q35 does (hw/i386/pc_q35.c).
+     */
+    public static GuestMemoryLayout forMachine(io.pagehint.api.memory.MachineSpec spec) {
+        long ram = spec.ramBytes();
+        return split(ram, ram >= 0xB0000000L ? 2 * GIB : ram);
+    }
+
     /** RAM {@code [0, ram)} with the legacy reserved ranges, when {@code ram} is below the q35 split. */
     public static GuestMemoryLayout small(long ram) {
         return split(ram, ram);
