@@ -115,7 +115,8 @@ public final class GuestArguments {
                 machineOptions);
     }
 
-    private static void machineOption(String nv, Map<String, String> into) {
+    /** Adds a machine option {@code name=value} to {@code into}. */
+    public static void machineOption(String nv, Map<String, String> into) {
         int eq = nv.indexOf('=');
         if (eq <= 0) {
             throw new IllegalArgumentException("a machine option is name=value, not " + nv);

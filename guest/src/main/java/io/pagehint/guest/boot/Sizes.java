@@ -3,12 +3,12 @@ package io.pagehint.guest.boot;
 import java.util.Locale;
 
 /** Sizes on the command line: {@code 512M}, {@code 8G}, {@code 1T} (binary units), {@code 4096}, {@code 0x1000}. */
-final class Sizes {
+public final class Sizes {
 
     private Sizes() {
     }
 
-    static long parse(String s) {
+    public static long parse(String s) {
         String t = s.trim().toUpperCase(Locale.ROOT);
         try {
             if (t.startsWith("0X")) {
