@@ -22,7 +22,7 @@ public final class GuestArguments {
               --arch A                  architecture (default x86_64)
               --machine M               machine type (pc, q35)
               --ram SIZE                RAM at boot (512M, 8G, ...)
-              -o, --machine-option N=V  a machine option of the layout provider (repeatable)
+              -o, --option N=V          a machine option of the layout provider (repeatable)
               --ram-file F              guest RAM file on tmpfs (created sparse, mode 0600)
               --dirty-log F             dirty-log file (created, mode 0600)
               --control S               control socket (UNIX, mode 0600)
@@ -60,7 +60,7 @@ public final class GuestArguments {
                     return null;
                 }
                 case "--init-on-alloc", "--init-on-free", "--page-poison", "--attach" -> o.put(a, "true");
-                case "-o", "--machine-option" -> machineOption(value(args, ++i, a), machineOptions);
+                case "-o", "--option", "--machine-option" -> machineOption(value(args, ++i, a), machineOptions);
                 case "--arch", "--machine", "--ram", "--ram-file", "--dirty-log", "--control", "--workload", "--rate",
                      "--mb-per-s", "--size", "--vcpus", "--seed", "--free-bitmap", "--serial", "--virtio" ->
                         o.put(a, value(args, ++i, a));
@@ -99,7 +99,7 @@ public final class GuestArguments {
                     return null;
                 }
                 case "--json" -> o.put(a, "true");
-                case "-o", "--machine-option" -> machineOption(value(args, ++i, a), machineOptions);
+                case "-o", "--option", "--machine-option" -> machineOption(value(args, ++i, a), machineOptions);
                 case "--arch", "--machine", "--ram", "--ram-file" -> o.put(a, value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }

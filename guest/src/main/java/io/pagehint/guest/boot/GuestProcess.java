@@ -72,7 +72,7 @@ public final class GuestProcess implements ControlHandler, AutoCloseable {
             g.close();
             throw e;
         }
-        LOG.info("guest running: {} {} of RAM, {} vCPUs, workload {}, control {}", config.machine().machine(),
+        LOG.info("guest running: {} {} MiB of RAM, {} vCPUs, workload {}, control {}", config.machine().machine(),
                 config.machine().ramBytes() >> 20, config.vcpus(), config.workload(), config.control());
         return g;
     }

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GuestProcessTest {
 
     private static final String RAM = "96M";
-    private static final GuestMemoryLayout LAYOUT = TestLayouts.forMachine(new MachineSpec("x86_64", "q35", 96L << 20));
+    private static final GuestMemoryLayout LAYOUT = TestLayouts.x86(new MachineSpec("x86_64", "q35", 96L << 20));
 
     static Stream<Arguments> workloads() {
         return Stream.of(
@@ -113,7 +113,7 @@ class GuestProcessTest {
 
     @Test
     void anIdleEightGibGuestPopulatesAlmostNothing() throws Exception {
-        GuestMemoryLayout big = TestLayouts.forMachine(new MachineSpec("x86_64", "q35", 8L << 30));
+        GuestMemoryLayout big = TestLayouts.x86(new MachineSpec("x86_64", "q35", 8L << 30));
         try (GuestProcessHandle guest = GuestProcessHandle.start("8G", "--workload", "idle");
              RamImage ram = RamImage.open(guest.ramFile(), big)) {
             waitFor(() -> status(guest).operations() > 0, "the guest to boot and tick");

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class HostAdaptersTest {
 
     private static final MachineSpec SPEC = new MachineSpec("x86_64", "q35", 64L << 20);
-    private static final GuestMemoryLayout LAYOUT = TestLayouts.forMachine(SPEC);
+    private static final GuestMemoryLayout LAYOUT = TestLayouts.x86(SPEC);
     private static final long PAGES = LAYOUT.ramPages();
 
     @Test
@@ -68,7 +68,7 @@ class HostAdaptersTest {
     @Test
     void theProvisionerGivesAnIncomingVmWhoseVerifyRunsTheSelfCheckOnWhatArrived() throws Exception {
         VmProvisionerComponent provisioner = new VmProvisionerComponent();
-        LayoutProvider q35 = TestLayouts::forMachine;
+        LayoutProvider q35 = TestLayouts::x86;
         provisioner.addLayoutProvider(q35, Map.of(LayoutProvider.ARCH, "x86_64", LayoutProvider.MACHINES, new String[] {"pc", "q35"}));
         try (GuestProcessHandle guest = GuestProcessHandle.start("64M", "--workload", "churn", "--rate", "4000");
              ReferenceVirtualMachine source = ReferenceVirtualMachine.open("vm1", LAYOUT, guest.ramFile(), guest.dirtyLog(),
