@@ -1,5 +1,7 @@
 package io.pagehint.runtime.cli;
 
+import io.pagehint.runtime.command.GuestCheckCommand;
+import io.pagehint.runtime.command.GuestCommand;
 import io.pagehint.runtime.command.InfoCommand;
 import io.pagehint.runtime.command.LayoutCommand;
 import io.pagehint.runtime.command.ShellCommand;
@@ -24,6 +26,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 InfoCommand.class,
                 LayoutCommand.class,
+                GuestCommand.class,
+                GuestCheckCommand.class,
                 ShellCommand.class,
                 HelpCommand.class,
         })
