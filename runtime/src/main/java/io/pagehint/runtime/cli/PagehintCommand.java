@@ -1,5 +1,7 @@
 package io.pagehint.runtime.cli;
 
+import io.pagehint.runtime.command.GuestCheckCommand;
+import io.pagehint.runtime.command.GuestCommand;
 import io.pagehint.runtime.command.InfoCommand;
 import io.pagehint.runtime.command.LayoutCommand;
 import io.pagehint.runtime.command.MigrateCommand;
@@ -26,6 +28,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 InfoCommand.class,
                 LayoutCommand.class,
+                GuestCommand.class,
+                GuestCheckCommand.class,
                 ReceiveCommand.class,
                 MigrateCommand.class,
                 ShellCommand.class,
