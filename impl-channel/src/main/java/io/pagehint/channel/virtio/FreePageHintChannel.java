@@ -32,6 +32,7 @@ public final class FreePageHintChannel implements AutoCloseable {
     private final Watchdog watchdog;
     private final UnixSocketServer server;
     private HintSourcePublisher.Publication publication;
+    private boolean closing;
 
     private FreePageHintChannel(VirtioSettings settings, GuestMemoryLayout layout, DeviceMemory memory,
                                 HintSourcePublisher publisher) throws IOException {
@@ -106,7 +107,7 @@ public final class FreePageHintChannel implements AutoCloseable {
     }
 
     private synchronized void updatePublication() {
-        boolean ready = device.hintingReady();
+        boolean ready = device.hintingReady() && !closing;
         if (ready && publication == null) {
             publication = publisher.publish(source, Map.of(HintSource.TRANSPORT, HintSource.TRANSPORT_VIRTIO_BALLOON,
                     VirtualMachine.VM_ID, settings.vmId()));
@@ -121,6 +122,7 @@ public final class FreePageHintChannel implements AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
+            closing = true;
             if (publication != null) {
                 publication.withdraw();
                 publication = null;
