@@ -100,11 +100,15 @@ final class BalloonDevice {
 
     // ------------------------------------------------------------------ register window
 
-    /** A register read (the caller checked offset and width with {@link Mmio#isValidAccess}). */
+    /** A register read (the caller checked offset and width with {@link Mmio#isValidAccess}); the value fits the width. */
     synchronized long read(int offset, int width) {
         if (offset >= Mmio.CONFIG) {
             return readConfig(offset - Mmio.CONFIG, width);
         }
+        return register(offset) & 0xFFFF_FFFFL;
+    }
+
+    private long register(int offset) {
         return switch (offset) {
             case Mmio.MAGIC_VALUE -> Mmio.MAGIC;
             case Mmio.VERSION -> Mmio.MMIO_VERSION;
@@ -257,7 +261,7 @@ final class BalloonDevice {
                         vmId, Long.toHexString(driverFeatures), Long.toHexString(OFFERED_FEATURES));
             }
         }
-        int keep = featuresOk ? v : v & ~Mmio.STATUS_FEATURES_OK;
+        int keep = (featuresOk ? v : v & ~Mmio.STATUS_FEATURES_OK) & 0xFF; // the status is a byte
         status = (keep & ~Mmio.STATUS_DEVICE_NEEDS_RESET) | (needsReset ? Mmio.STATUS_DEVICE_NEEDS_RESET : 0);
         return Outcome.none();
     }
@@ -265,7 +269,7 @@ final class BalloonDevice {
     /** Back to the state after power-on, failing a round in flight; keeps the command-id counter. */
     synchronized Outcome reset(String why) {
         Outcome o = Outcome.none();
-        if (active != null && round != Round.IDLE) {
+        if (active != null) { // a no-op for a request that has ended
             o.finish(active, HintStatus.FAILED, why);
         }
         active = null;
@@ -297,7 +301,7 @@ final class BalloonDevice {
     private Outcome deviceError(String why) {
         LOG.warn("{}: virtio balloon device error: {}; the device needs a reset", vmId, why);
         Outcome o = Outcome.none();
-        if (active != null && round != Round.IDLE) {
+        if (active != null) { // a no-op for a request that has ended
             o.finish(active, HintStatus.FAILED, why);
         }
         round = Round.IDLE;
@@ -442,7 +446,7 @@ final class BalloonDevice {
             return o.finish(request, HintStatus.UNSUPPORTED, "the guest's poison value 0x" + Integer.toHexString(poisonVal)
                     + " is not one byte repeated");
         }
-        if (active != null && round != Round.IDLE) {
+        if (active != null) { // a no-op for a request that has ended
             o.finish(active, HintStatus.FAILED, "superseded by command " + request.commandId());
         }
         lastWireId = Balloon.nextCommandId(lastWireId);
@@ -484,7 +488,7 @@ final class BalloonDevice {
     /** The device goes away: DONE, so the driver gives its blocks back, and the round in flight fails. */
     synchronized Outcome shutdown(String why) {
         Outcome o = Outcome.none();
-        if (active != null && round != Round.IDLE) {
+        if (active != null) { // a no-op for a request that has ended
             o.finish(active, HintStatus.FAILED, why);
         }
         active = null;

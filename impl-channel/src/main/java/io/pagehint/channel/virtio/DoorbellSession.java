@@ -40,6 +40,7 @@ final class DoorbellSession {
     private final Object sendLock = new Object();
     private volatile long writingSinceNanos;
     private volatile boolean closed;
+    private volatile String endReason;
 
     DoorbellSession(ReadableByteChannel in, WritableByteChannel out, Closeable connection, BalloonDevice device,
                     Listener listener, String vmId, Duration writeTimeout) {
@@ -81,6 +82,7 @@ final class DoorbellSession {
             why = "device model failed: " + e;
             LOG.error("{}: doorbell session failed", vmId, e);
         } finally {
+            endReason = why;
             close();
             device.reset(why).runSteps();
             listener.ended(this);
@@ -118,6 +120,11 @@ final class DoorbellSession {
             LOG.warn("{}: the driver did not read the doorbell for {} ms; closing it", vmId, writeTimeout.toMillis());
             close();
         }
+    }
+
+    /** Why the session ended, or null while it runs. */
+    String endReason() {
+        return endReason;
     }
 
     void close() {
