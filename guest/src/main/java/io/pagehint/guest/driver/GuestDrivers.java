@@ -1,5 +1,7 @@
 package io.pagehint.guest.driver;
 
+import io.pagehint.api.hint.HintSource;
+import io.pagehint.guest.driver.serial.SerialGuestDriver;
 import io.pagehint.guest.kernel.HintingSupport;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,7 +20,9 @@ public final class GuestDrivers {
      * @throws IOException              if the host end cannot be reached
      */
     public static GuestDriver start(String transport, Path endpoint, HintingSupport kernel) throws IOException {
-        // The channel drivers land with the channels issue (#5); until then no transport is known.
-        throw new IllegalArgumentException("no guest driver for transport " + transport);
+        return switch (transport) {
+            case HintSource.TRANSPORT_SERIAL -> SerialGuestDriver.start(endpoint, kernel);
+            default -> throw new IllegalArgumentException("no guest driver for transport " + transport);
+        };
     }
 }
