@@ -39,6 +39,7 @@ public final class GuestArguments {
               --serial SOCKET           connect the virtio-serial hint driver to this host socket
               --virtio SOCKET           connect the virtio-balloon hint driver to this doorbell socket
               --attach                  take up the kernel already in the RAM file instead of booting
+              --paused                  start with the vCPUs stopped until RESUME (like QEMU's -S)
             """;
 
     public static final String CHECK_USAGE = """
@@ -59,7 +60,7 @@ public final class GuestArguments {
                 case "--help", "-h" -> {
                     return null;
                 }
-                case "--init-on-alloc", "--init-on-free", "--page-poison", "--attach" -> o.put(a, "true");
+                case "--init-on-alloc", "--init-on-free", "--page-poison", "--attach", "--paused" -> o.put(a, "true");
                 case "-o", "--option", "--machine-option" -> machineOption(value(args, ++i, a), machineOptions);
                 case "--arch", "--machine", "--ram", "--ram-file", "--dirty-log", "--control", "--workload", "--rate",
                      "--mb-per-s", "--size", "--vcpus", "--seed", "--free-bitmap", "--serial", "--virtio" ->
@@ -81,7 +82,8 @@ public final class GuestArguments {
         return new GuestConfig(machine, path(o, "--ram-file"), path(o, "--dirty-log"), path(o, "--control"), workload,
                 (int) integer(o, "--vcpus", 1), integer(o, "--seed", 1), boot,
                 o.containsKey("--serial") ? Path.of(o.get("--serial")) : null,
-                o.containsKey("--virtio") ? Path.of(o.get("--virtio")) : null, o.containsKey("--attach"));
+                o.containsKey("--virtio") ? Path.of(o.get("--virtio")) : null, o.containsKey("--attach"),
+                o.containsKey("--paused"));
     }
 
     /** What {@code pagehint guest-check} is asked. */

@@ -99,6 +99,31 @@ class GuestProcessTest {
     }
 
     @Test
+    void aSecondGuestProcessTakesUpTheRamTheFirstLeftAndGoesOn() throws Exception {
+        try (GuestProcessHandle guest = GuestProcessHandle.start(RAM, "--workload", "churn", "--rate", "4000", "--seed", "5")) {
+            waitFor(() -> status(guest).operations() > 2000, "the first guest to churn");
+            guest.control().pause(GuestProcessHandle.TIMEOUT);
+            GuestStatus before = status(guest);
+            assertThat(guest.quit()).as("a paused guest quits without running again").isZero();
+            java.nio.file.Files.delete(guest.dirtyLog()); // RAM that arrived by migration comes without one
+
+            guest.relaunch("--attach", "--paused", "--workload", "churn", "--rate", "4000", "--seed", "6");
+            GuestStatus attached = status(guest);
+            assertThat(attached.cachedPages()).as("the page cache survived").isEqualTo(before.cachedPages()).isPositive();
+            assertThat(attached.dirtyPages()).isEqualTo(before.dirtyPages());
+            assertThat(attached.anonPages()).as("the first run's anonymous memory is still allocated").isEqualTo(before.anonPages());
+            assertThat(attached.freePages()).isEqualTo(before.freePages());
+            assertThat(attached.state()).isEqualTo("PAUSED");
+            guest.control().resume(GuestProcessHandle.TIMEOUT);
+            waitFor(() -> status(guest).operations() > 2000, "the second guest to churn");
+            guest.control().pause(GuestProcessHandle.TIMEOUT);
+            try (RamImage ram = RamImage.open(guest.ramFile(), LAYOUT)) {
+                assertThat(SelfCheck.run(ram).problems()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void theControlSocketIsPrivateAndAnswersEveryLine() throws Exception {
         try (GuestProcessHandle guest = GuestProcessHandle.start("64M")) {
             assertThat(java.nio.file.Files.getPosixFilePermissions(guest.controlSocket()))
