@@ -38,7 +38,7 @@ public final class GuestLauncher {
         try {
             guest = GuestProcess.start(config, layout);
         } catch (IOException | RuntimeException e) {
-            err.println("pagehint guest: could not start: " + e.getMessage());
+            err.println("pagehint guest: could not start: " + e);
             return EXIT_FAILED;
         }
         Thread hook = new Thread(guest::close, "guest-shutdown");
@@ -96,7 +96,7 @@ public final class GuestLauncher {
         try (RamImage image = RamImage.open(config.ramFile(), layout)) {
             report = SelfCheck.run(image);
         } catch (IOException e) {
-            err.println("pagehint guest-check: " + e.getMessage());
+            err.println("pagehint guest-check: cannot map " + config.ramFile() + ": " + e);
             return EXIT_FAILED;
         }
         if (config.json()) {
