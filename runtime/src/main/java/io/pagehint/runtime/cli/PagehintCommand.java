@@ -4,6 +4,8 @@ import io.pagehint.runtime.command.GuestCheckCommand;
 import io.pagehint.runtime.command.GuestCommand;
 import io.pagehint.runtime.command.InfoCommand;
 import io.pagehint.runtime.command.LayoutCommand;
+import io.pagehint.runtime.command.MigrateCommand;
+import io.pagehint.runtime.command.ReceiveCommand;
 import io.pagehint.runtime.command.ShellCommand;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -28,6 +30,8 @@ import picocli.CommandLine.Spec;
                 LayoutCommand.class,
                 GuestCommand.class,
                 GuestCheckCommand.class,
+                ReceiveCommand.class,
+                MigrateCommand.class,
                 ShellCommand.class,
                 HelpCommand.class,
         })
