@@ -53,7 +53,8 @@ class GuestProcessTest {
                 default -> { }
             }
             PageBitmap dirty = new PageBitmap(LAYOUT.ramPages());
-            assertThat(log.harvest(0, dirty)).as("pages the guest wrote").isPositive();
+            assertThat(log.harvest(0, dirty)).as("pages the guest wrote since boot").isPositive();
+            waitFor(() -> log.countDirty(0) > 0, "the workload's next writes to show in the dirty log");
 
             guest.control().pause(GuestProcessHandle.TIMEOUT);
             SelfCheckReport check = SelfCheck.run(ram);
