@@ -1,5 +1,6 @@
 package io.pagehint.runtime.cli;
 
+import io.pagehint.runtime.command.DemoCommand;
 import io.pagehint.runtime.command.GuestCheckCommand;
 import io.pagehint.runtime.command.GuestCommand;
 import io.pagehint.runtime.command.InfoCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
                 GuestCheckCommand.class,
                 ReceiveCommand.class,
                 MigrateCommand.class,
+                DemoCommand.class,
                 ShellCommand.class,
                 HelpCommand.class,
         })

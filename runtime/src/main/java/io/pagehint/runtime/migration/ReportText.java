@@ -85,7 +85,8 @@ public final class ReportText {
         return d == null ? "-" : String.format(Locale.ROOT, "%.1f ms", d.toNanos() / 1e6);
     }
 
-    static String bytes(long b) {
+    /** A byte count for people: B, KiB, MiB or GiB. */
+    public static String bytes(long b) {
         if (b < 10L << 10) {
             return b + " B";
         }
