@@ -1,5 +1,6 @@
 package io.pagehint.runtime.cli;
 
+import io.pagehint.runtime.command.BenchCommand;
 import io.pagehint.runtime.command.DemoCommand;
 import io.pagehint.runtime.command.GuestCheckCommand;
 import io.pagehint.runtime.command.GuestCommand;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
                 ReceiveCommand.class,
                 MigrateCommand.class,
                 DemoCommand.class,
+                BenchCommand.class,
                 ShellCommand.class,
                 HelpCommand.class,
         })

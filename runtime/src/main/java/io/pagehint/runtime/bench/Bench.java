@@ -1,0 +1,109 @@
+package io.pagehint.runtime.bench;
+
+import com.google.gson.JsonObject;
+import io.pagehint.api.memory.MachineSpec;
+import io.pagehint.api.migration.MigrationService;
+import io.pagehint.runtime.cli.CliContext;
+import io.pagehint.runtime.migration.ReportText;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One {@code pagehint bench} invocation: warms the source up, measures the physical limits, runs
+ * every cell's pairs (legacy then hinted, repetition after repetition, so a change in the
+ * machine's load hits both runs of a pair alike), and reports.
+ */
+public final class Bench {
+
+    private static final long WARM_UP_RAM = 256L << 20;
+    private static final int LIMIT_MEASUREMENTS = 3;
+
+    private final CliContext context;
+    private final MigrationService engine;
+    private final BenchSettings settings;
+    private final Duration churnWarmUp;
+
+    public Bench(CliContext context, MigrationService engine, BenchSettings settings, Duration churnWarmUp) {
+        this.context = context;
+        this.engine = engine;
+        this.settings = settings;
+        this.churnWarmUp = churnWarmUp;
+    }
+
+    /** What an invocation produced: the results, the machine, the targets judged on them. */
+    public record Outcome(Results results, MachineInfo machine, List<Targets.Target> targets) {
+
+        public boolean allSucceeded() {
+            return results.runs().stream().allMatch(RunRecord::succeeded);
+        }
+
+        public JsonObject json() {
+            return BenchJson.of(results, machine, targets);
+        }
+
+        public void printTable(PrintWriter out) {
+            BenchTable.print(results, machine, targets, out);
+        }
+
+        public void writeChart(Path png) throws IOException {
+            BenchChart.write(results, results.settings().machine().machine() + ", "
+                    + ReportText.bytes(results.settings().machine().ramBytes()) + " RAM; " + machine.summary(), png);
+        }
+    }
+
+    public Outcome run(Path work) throws IOException, InterruptedException {
+        PrintWriter err = context.err();
+        MachineInfo machine = MachineInfo.now();
+        if (settings.warmUp()) {
+            err.println("warming up: one small pair, not recorded");
+            err.flush();
+            MachineSpec m = settings.machine();
+            BenchSettings small = new BenchSettings(new MachineSpec(m.arch(), m.machine(), Math.min(WARM_UP_RAM, m.ramBytes()),
+                    m.options()), List.of(Scenario.IDLE), settings.channels(), false, 1, 1, settings.seed(),
+                    settings.churnRate(), false, settings.workDir(), settings.childJvmArgs());
+            MigrationRunner warm = new MigrationRunner(context, engine, small, work);
+            for (Variant v : Scenario.IDLE.variants()) {
+                RunRecord r = warm.run(small.cells().get(0), v, 0, Duration.ZERO);
+                if (!r.succeeded()) {
+                    err.println("warm-up " + v.label() + " failed: " + r.failure());
+                }
+            }
+        }
+        PhysicalLimits.Limits limits = limits(settings.machine().ramBytes());
+        err.printf(Locale.ROOT, "limits: loopback TCP %s, zero scan %s%n", Targets.gb(limits.loopbackBytesPerSecond()),
+                Targets.gb(limits.zeroScanBytesPerSecond()));
+        MigrationRunner runner = new MigrationRunner(context, engine, settings, work);
+        List<RunRecord> runs = new ArrayList<>();
+        for (Cell c : settings.cells()) {
+            for (int rep = 1; rep <= settings.repeat(); rep++) {
+                for (Variant v : c.scenario().variants()) {
+                    err.printf(Locale.ROOT, "%s %s #%d ...", c.label(), v.label(), rep);
+                    err.flush();
+                    RunRecord r = runner.run(c, v, rep, churnWarmUp);
+                    runs.add(r);
+                    err.println(r.succeeded() ? String.format(Locale.ROOT, " %.1f ms, %s, %d skipped", r.migrationMs(),
+                            ReportText.bytes(r.bytesOnWire()), r.pagesSkippedByHints()) : " FAILED: " + r.failure());
+                    err.flush();
+                }
+            }
+        }
+        Results results = new Results(settings, limits, runs);
+        return new Outcome(results, machine.finished(), Targets.judge(results));
+    }
+
+    /** The median of a few measurements of each limit, each moving (and scanning) {@code bytes}. */
+    private static PhysicalLimits.Limits limits(long bytes) throws IOException, InterruptedException {
+        double[] loopback = new double[LIMIT_MEASUREMENTS];
+        double[] scan = new double[LIMIT_MEASUREMENTS];
+        for (int i = 0; i < LIMIT_MEASUREMENTS; i++) {
+            loopback[i] = PhysicalLimits.loopback(bytes);
+            scan[i] = PhysicalLimits.zeroScan(bytes);
+        }
+        return new PhysicalLimits.Limits(Results.median(loopback).orElseThrow(), Results.median(scan).orElseThrow());
+    }
+}

@@ -1,0 +1,51 @@
+package io.pagehint.runtime.bench;
+
+import io.pagehint.api.memory.MachineSpec;
+import io.pagehint.runtime.migration.HintChannel;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What one {@code pagehint bench} invocation runs.
+ *
+ * @param machine       the guests' machine
+ * @param scenarios     the scenarios, in the order they run
+ * @param channels      the channels of the hinted runs of guests booted without init-on-alloc
+ * @param initOnAllocToo also run every scenario with guests booted init-on-alloc, over both channels
+ * @param repeat        pairs (legacy, hinted) per scenario and channel
+ * @param vcpus         vCPUs per guest
+ * @param seed          the workloads' seed: the two guests of a pair do the same
+ * @param churnRate     the churn workload's operations a second for the whole guest (0: as fast as it can)
+ * @param warmUp        first run one small unrecorded pair, so the source's JIT is warm for the first measured run
+ * @param workDir       where guest RAM files go (tmpfs)
+ * @param childJvmArgs  JVM options for the guest and destination processes (a profiler, say)
+ */
+public record BenchSettings(MachineSpec machine, List<Scenario> scenarios, List<HintChannel.Kind> channels,
+                            boolean initOnAllocToo, int repeat, int vcpus, long seed, int churnRate, boolean warmUp,
+                            Path workDir, List<String> childJvmArgs) {
+
+    public BenchSettings {
+        scenarios = List.copyOf(scenarios);
+        channels = List.copyOf(channels);
+        childJvmArgs = List.copyOf(childJvmArgs);
+        if (scenarios.isEmpty() || channels.isEmpty() || repeat < 1 || vcpus < 1) {
+            throw new IllegalArgumentException("a benchmark needs a scenario, a channel, a repetition and a vCPU");
+        }
+    }
+
+    /** Every cell, in the order they run: per scenario, the chosen channels, then init-on-alloc over both. */
+    public List<Cell> cells() {
+        List<Cell> cells = new java.util.ArrayList<>();
+        for (Scenario s : scenarios) {
+            for (HintChannel.Kind k : channels) {
+                cells.add(new Cell(s, k, false));
+            }
+            if (initOnAllocToo) {
+                for (HintChannel.Kind k : HintChannel.Kind.values()) {
+                    cells.add(new Cell(s, k, true));
+                }
+            }
+        }
+        return cells;
+    }
+}

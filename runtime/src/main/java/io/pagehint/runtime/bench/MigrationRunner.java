@@ -1,0 +1,171 @@
+package io.pagehint.runtime.bench;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.pagehint.api.migration.MigrationEvent;
+import io.pagehint.api.migration.MigrationListener;
+import io.pagehint.api.migration.MigrationOptions;
+import io.pagehint.api.migration.MigrationPhase;
+import io.pagehint.api.migration.MigrationReport;
+import io.pagehint.api.migration.MigrationService;
+import io.pagehint.guest.control.GuestStatus;
+import io.pagehint.runtime.cli.CliContext;
+import io.pagehint.runtime.migration.GuestAttachment;
+import io.pagehint.runtime.migration.HintChannel;
+import io.pagehint.runtime.process.DestinationRun;
+import io.pagehint.runtime.process.GuestRun;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs one benchmark migration the way {@code pagehint demo} does, three processes over loopback
+ * TCP: a fresh guest process in the scenario's state, a fresh destination process, this runtime as
+ * the source. Around the migration it measures what the engine's report does not say: the source's
+ * CPU time, the destination's peak resident set, the memory both guest RAM files hold, and the
+ * guest workload's throughput while it was migrated. The run's RAM files are deleted afterwards;
+ * its logs stay in the work folder.
+ */
+final class MigrationRunner {
+
+    private static final Duration SETTLE = Duration.ofMinutes(15);
+
+    private final CliContext context;
+    private final MigrationService engine;
+    private final BenchSettings settings;
+    private final Path work;
+
+    MigrationRunner(CliContext context, MigrationService engine, BenchSettings settings, Path work) {
+        this.context = context;
+        this.engine = engine;
+        this.settings = settings;
+        this.work = work;
+    }
+
+    /** Runs one migration; a run that breaks is recorded as failed, with why. */
+    RunRecord run(Cell cell, Variant variant, int repetition, Duration churnWarmUp) throws InterruptedException {
+        String name = String.format("%s-%s-%s-%d", cell.label().replace('/', '-').replace('+', '-'), variant.label(),
+                variant.hints() ? cell.channelName() : "none", repetition);
+        try {
+            return measure(cell, variant, repetition, name, churnWarmUp);
+        } catch (IOException | RuntimeException | TimeoutException e) {
+            return failed(cell, variant, repetition, e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            deleteRamFiles(name);
+        }
+    }
+
+    private RunRecord measure(Cell cell, Variant variant, int repetition, String name, Duration churnWarmUp)
+            throws IOException, InterruptedException, TimeoutException {
+        HintChannel.Kind kind = variant.hints() ? cell.channel() : null;
+        String transport = kind == null ? null : cell.channelName();
+        try (GuestRun guest = GuestRun.start(work, name + "-guest", settings.machine(), transport, guestArgs(cell),
+                settings.childJvmArgs());
+             DestinationRun destination = DestinationRun.start(work, name + "-destination", settings.machine(),
+                     settings.childJvmArgs())) {
+            guest.awaitSettled(SETTLE);
+            if (cell.scenario() == Scenario.CHURN) {
+                // the load must be under way, page cache and all, as a compile is when its guest is migrated
+                Thread.sleep(churnWarmUp.toMillis());
+            }
+            HintChannel hints = kind == null ? null : new HintChannel(kind, guest.channelSocket());
+            try (GuestAttachment attached = GuestAttachment.attach(context, guest.files(), hints);
+                 PeakRss destinationRss = new PeakRss(destination.process().process().pid())) {
+                MigrationOptions options = MigrationOptions.builder().useHints(kind != null)
+                        .hintTransport(kind == null ? null : kind.transport()).dropPageCache(variant.dropCache()).build();
+                long guestRam = ProcMemory.allocatedBytes(guest.files().ramFile());
+                GuestStatus before = guest.status();
+                SentAll sentAll = new SentAll();
+                long cpu0 = cpuNanos();
+                long t0 = System.nanoTime();
+                MigrationReport report = engine.migrate(attached.vm(), destination.address(), options, sentAll)
+                        .await(Duration.ofHours(2));
+                long cpu1 = cpuNanos();
+                long peakRss = destinationRss.peak();
+                GuestStatus after = guest.status();
+                DestinationRun.Result d = destination.await(Duration.ofMinutes(10));
+                long destinationRam = ProcMemory.allocatedBytes(destination.ramFile());
+
+                double migrationMs = sentAll.at < 0 ? report.totalTime().toNanos() / 1e6 : (sentAll.at - t0) / 1e6;
+                double downtimeMs = ms(report.downtime());
+                double runningSeconds = Math.max(1e-3, (migrationMs - downtimeMs) / 1000.0);
+                JsonObject destCheck = d.report() == null ? null : object(d.report().get("selfCheck"));
+                boolean checkPassed = destCheck != null && destCheck.get("passed").getAsBoolean();
+                boolean ok = report.succeeded() && d.exitCode() == 0 && checkPassed;
+                String failure = ok ? "" : (report.failure().isEmpty() ? "" : report.failure() + "; ")
+                        + "destination exit " + d.exitCode() + (checkPassed ? "" : ", self-check did not pass");
+                long pageSize = Math.max(1, before.pageSize());
+                return new RunRecord(cell, variant, repetition, ok, failure,
+                        ms(report.totalTime()), migrationMs,
+                        destCheck == null ? -1 : destCheck.get("tookMs").getAsDouble(),
+                        ms(report.setupTime()), downtimeMs, report.rounds(), report.bytesOnWire(), report.pagesSent(),
+                        report.zeroPages(), report.pagesSkippedByHints(), report.hints().pagesHintedFree(),
+                        msOrNull(report.hints().firstHintLatency()), msOrNull(report.hints().readyLatency()),
+                        report.hints().transport(), report.hints().note(), (cpu1 - cpu0) / 1e9, peakRss,
+                        destinationRss.base(), destinationRam,
+                        settings.machine().ramBytes() - before.freePages() * pageSize, guestRam,
+                        (after.operations() - before.operations()) / runningSeconds,
+                        checkPassed, destCheck == null ? -1 : destCheck.get("mismatches").getAsLong(),
+                        RunRecord.roundBytes(report), RunRecord.roundMs(report));
+            }
+        }
+    }
+
+    private List<String> guestArgs(Cell cell) {
+        List<String> args = new ArrayList<>(cell.scenario().guestArgs(settings.machine().ramBytes(), settings.churnRate()));
+        args.addAll(List.of("--vcpus", Integer.toString(settings.vcpus()), "--seed", Long.toString(settings.seed())));
+        if (cell.initOnAlloc()) {
+            args.add("--init-on-alloc");
+        }
+        return args;
+    }
+
+    private static RunRecord failed(Cell cell, Variant variant, int repetition, String why) {
+        return new RunRecord(cell, variant, repetition, false, why, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, null, null,
+                "none", "", -1, -1, -1, -1, -1, -1, -1, false, -1, List.of(), List.of());
+    }
+
+    /** Remembers when the source had sent everything: the engine's VERIFYING event. */
+    private static final class SentAll implements MigrationListener {
+        volatile long at = -1;
+
+        @Override
+        public void onEvent(MigrationEvent e) {
+            if (e.phase() == MigrationPhase.VERIFYING && at < 0) {
+                at = System.nanoTime();
+            }
+        }
+    }
+
+    /** CPU time of this process (all threads: the engine, the channels' host ends). */
+    static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
+    private void deleteRamFiles(String name) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(work, name + "-*.{ram,dirty}")) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            context.err().println("could not delete the RAM files of " + name + ": " + e.getMessage());
+        }
+    }
+
+    private static JsonObject object(JsonElement e) {
+        return e == null || !e.isJsonObject() ? null : e.getAsJsonObject();
+    }
+
+    private static double ms(Duration d) {
+        return d == null ? -1 : d.toNanos() / 1e6;
+    }
+
+    private static Double msOrNull(Duration d) {
+        return d == null ? null : d.toNanos() / 1e6;
+    }
+}
