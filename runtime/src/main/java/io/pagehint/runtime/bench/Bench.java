@@ -68,7 +68,7 @@ public final class Bench {
                     settings.churnRate(), false, settings.workDir(), settings.childJvmArgs());
             MigrationRunner warm = new MigrationRunner(context, engine, small, work);
             for (Variant v : Scenario.IDLE.variants()) {
-                RunRecord r = warm.run(small.cells().get(0), v, 0, Duration.ZERO);
+                RunRecord r = warm.run("w" + v.ordinal(), small.cells().get(0), v, 0, Duration.ZERO);
                 if (!r.succeeded()) {
                     err.println("warm-up " + v.label() + " failed: " + r.failure());
                 }
@@ -82,9 +82,10 @@ public final class Bench {
         for (Cell c : settings.cells()) {
             for (int rep = 1; rep <= settings.repeat(); rep++) {
                 for (Variant v : c.scenario().variants()) {
-                    err.printf(Locale.ROOT, "%s %s #%d ...", c.label(), v.label(), rep);
+                    String name = "r" + (runs.size() + 1);
+                    err.printf(Locale.ROOT, "%s: %s %s #%d ...", name, c.label(), v.label(), rep);
                     err.flush();
-                    RunRecord r = runner.run(c, v, rep, churnWarmUp);
+                    RunRecord r = runner.run(name, c, v, rep, churnWarmUp);
                     runs.add(r);
                     err.println(r.succeeded() ? String.format(Locale.ROOT, " %.1f ms, %s, %d skipped", r.migrationMs(),
                             ReportText.bytes(r.bytesOnWire()), r.pagesSkippedByHints()) : " FAILED: " + r.failure());

@@ -47,10 +47,11 @@ final class MigrationRunner {
         this.work = work;
     }
 
-    /** Runs one migration; a run that breaks is recorded as failed, with why. */
-    RunRecord run(Cell cell, Variant variant, int repetition, Duration churnWarmUp) throws InterruptedException {
-        String name = String.format("%s-%s-%s-%d", cell.label().replace('/', '-').replace('+', '-'), variant.label(),
-                variant.hints() ? cell.channelName() : "none", repetition);
+    /**
+     * Runs one migration; a run that breaks is recorded as failed, with why. Its processes' files
+     * are named after {@code name}, which must be short: UNIX socket paths are at most 107 bytes.
+     */
+    RunRecord run(String name, Cell cell, Variant variant, int repetition, Duration churnWarmUp) throws InterruptedException {
         try {
             return measure(cell, variant, repetition, name, churnWarmUp);
         } catch (IOException | RuntimeException | TimeoutException e) {
