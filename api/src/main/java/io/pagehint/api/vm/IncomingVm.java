@@ -25,6 +25,18 @@ public interface IncomingVm extends AutoCloseable {
     ByteBuffer writableView(int block, long offset, int length);
 
     /**
+     * Writes the bytes remaining in {@code src} into bytes {@code [offset, offset + src.remaining())}
+     * of block {@code block} and advances {@code src}'s position to its limit; at most
+     * {@link #maxViewBytes()} bytes. The engine puts received pages into guest RAM this way. The
+     * default copies through {@link #writableView}; a VMM whose RAM is a file may override it with a
+     * positional write ({@code pwrite}), which fills pages that hold no memory yet without a page
+     * fault per page.
+     */
+    default void write(int block, long offset, ByteBuffer src) {
+        writableView(block, offset, src.remaining()).put(src);
+    }
+
+    /**
      * Makes {@code [offset, offset + length)} of block {@code block} read as zeros and, where the
      * backing allows, hold no memory (a zero page over a page that was written before).
      */
