@@ -125,6 +125,7 @@ final class BenchJson {
         o.addProperty("hintTransport", r.hintTransport());
         o.addProperty("hintNote", r.hintNote());
         o.addProperty("sourceCpuSeconds", r.sourceCpuSeconds());
+        o.addProperty("destinationCpuSeconds", r.destinationCpuSeconds());
         o.addProperty("destinationPeakRss", r.destinationPeakRss());
         o.addProperty("destinationBaseRss", r.destinationBaseRss());
         o.addProperty("destinationRamBytes", r.destinationRamBytes());

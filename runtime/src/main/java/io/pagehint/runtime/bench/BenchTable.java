@@ -11,9 +11,10 @@ final class BenchTable {
 
     private static final List<Metric> COLUMNS = List.of(Metric.MIGRATION_MS, Metric.DOWNTIME_MS, Metric.ROUNDS,
             Metric.BYTES_ON_WIRE, Metric.PAGES_SENT, Metric.ZERO_PAGES, Metric.PAGES_SKIPPED, Metric.FIRST_HINT_MS,
-            Metric.HINT_READY_MS, Metric.SOURCE_CPU_S, Metric.DESTINATION_PEAK_RSS, Metric.GUEST_OPS_PER_S);
+            Metric.HINT_READY_MS, Metric.SOURCE_CPU_S, Metric.DESTINATION_CPU_S, Metric.DESTINATION_PEAK_RSS,
+            Metric.GUEST_OPS_PER_S);
     private static final List<Metric> RATIOS = List.of(Metric.MIGRATION_MS, Metric.BYTES_ON_WIRE, Metric.PAGES_SENT,
-            Metric.SOURCE_CPU_S, Metric.DESTINATION_PEAK_RSS, Metric.GUEST_OPS_PER_S);
+            Metric.SOURCE_CPU_S, Metric.DESTINATION_CPU_S, Metric.DESTINATION_PEAK_RSS, Metric.GUEST_OPS_PER_S);
 
     private BenchTable() {
     }
@@ -84,7 +85,7 @@ final class BenchTable {
         return switch (m) {
             case BYTES_ON_WIRE, DESTINATION_PEAK_RSS -> ReportText.bytes((long) x);
             case MIGRATION_MS, DOWNTIME_MS, FIRST_HINT_MS, HINT_READY_MS -> String.format(Locale.ROOT, "%.1f ms", x);
-            case SOURCE_CPU_S -> String.format(Locale.ROOT, "%.2f s", x);
+            case SOURCE_CPU_S, DESTINATION_CPU_S -> String.format(Locale.ROOT, "%.2f s", x);
             case SENDING_RATE -> Targets.gb(x);
             default -> String.format(Locale.ROOT, "%.0f", x);
         };

@@ -16,6 +16,7 @@ public enum Metric {
     FIRST_HINT_MS("firstHintMs", "1st hint", r -> r.firstHintMs() == null ? Double.NaN : r.firstHintMs()),
     HINT_READY_MS("hintReadyMs", "READY", r -> r.hintReadyMs() == null ? Double.NaN : r.hintReadyMs()),
     SOURCE_CPU_S("sourceCpuSeconds", "src CPU", r -> r.sourceCpuSeconds()),
+    DESTINATION_CPU_S("destinationCpuSeconds", "dst CPU", r -> r.destinationCpuSeconds()),
     DESTINATION_PEAK_RSS("destinationPeakRss", "dst peak RSS", r -> r.destinationPeakRss()),
     GUEST_OPS_PER_S("guestOpsPerSecond", "guest ops/s", r -> r.guestOpsPerSecond()),
     SENDING_RATE("sendingBytesPerSecond", "send rate", RunRecord::sendingBytesPerSecond);

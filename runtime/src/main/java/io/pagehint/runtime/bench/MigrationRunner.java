@@ -79,9 +79,11 @@ final class MigrationRunner {
                  PeakRss destinationRss = new PeakRss(destination.process().process().pid())) {
                 MigrationOptions options = MigrationOptions.builder().useHints(kind != null)
                         .hintTransport(kind == null ? null : kind.transport()).dropPageCache(variant.dropCache()).build();
-                long guestRam = ProcMemory.allocatedBytes(guest.files().ramFile());
+                long guestRam = ProcStats.allocatedBytes(guest.files().ramFile());
                 GuestStatus before = guest.status();
-                SentAll sentAll = new SentAll();
+                long destinationPid = destination.process().process().pid();
+                SentAll sentAll = new SentAll(destinationPid);
+                double destinationCpu0 = ProcStats.cpuSeconds(destinationPid);
                 long cpu0 = cpuNanos();
                 long t0 = System.nanoTime();
                 MigrationReport report = engine.migrate(attached.vm(), destination.address(), options, sentAll)
@@ -90,7 +92,7 @@ final class MigrationRunner {
                 long peakRss = destinationRss.peak();
                 GuestStatus after = guest.status();
                 DestinationRun.Result d = destination.await(Duration.ofMinutes(10));
-                long destinationRam = ProcMemory.allocatedBytes(destination.ramFile());
+                long destinationRam = ProcStats.allocatedBytes(destination.ramFile());
 
                 double migrationMs = sentAll.at < 0 ? report.totalTime().toNanos() / 1e6 : (sentAll.at - t0) / 1e6;
                 double downtimeMs = ms(report.downtime());
@@ -107,7 +109,8 @@ final class MigrationRunner {
                         ms(report.setupTime()), downtimeMs, report.rounds(), report.bytesOnWire(), report.pagesSent(),
                         report.zeroPages(), report.pagesSkippedByHints(), report.hints().pagesHintedFree(),
                         msOrNull(report.hints().firstHintLatency()), msOrNull(report.hints().readyLatency()),
-                        report.hints().transport(), report.hints().note(), (cpu1 - cpu0) / 1e9, peakRss,
+                        report.hints().transport(), report.hints().note(), (cpu1 - cpu0) / 1e9,
+                        sentAll.destinationCpu < 0 || destinationCpu0 < 0 ? -1 : sentAll.destinationCpu - destinationCpu0, peakRss,
                         destinationRss.base(), destinationRam,
                         settings.machine().ramBytes() - before.freePages() * pageSize, guestRam,
                         (after.operations() - before.operations()) / runningSeconds,
@@ -128,17 +131,27 @@ final class MigrationRunner {
 
     private static RunRecord failed(Cell cell, Variant variant, int repetition, String why) {
         return new RunRecord(cell, variant, repetition, false, why, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, null, null,
-                "none", "", -1, -1, -1, -1, -1, -1, -1, false, -1, List.of(), List.of());
+                "none", "", -1, -1, -1, -1, -1, -1, -1, -1, false, -1, List.of(), List.of());
     }
 
-    /** Remembers when the source had sent everything: the engine's VERIFYING event. */
+    /**
+     * Remembers when the source had sent everything (the engine's VERIFYING event), and the
+     * destination's CPU time then, before its self-check starts.
+     */
     private static final class SentAll implements MigrationListener {
+        private final long destinationPid;
         volatile long at = -1;
+        volatile double destinationCpu = -1;
+
+        SentAll(long destinationPid) {
+            this.destinationPid = destinationPid;
+        }
 
         @Override
         public void onEvent(MigrationEvent e) {
             if (e.phase() == MigrationPhase.VERIFYING && at < 0) {
                 at = System.nanoTime();
+                destinationCpu = ProcStats.cpuSeconds(destinationPid);
             }
         }
     }

@@ -22,7 +22,7 @@ final class PeakRss implements AutoCloseable {
 
     PeakRss(long pid) {
         this.pid = pid;
-        this.base = ProcMemory.statusBytes(pid, "VmRSS");
+        this.base = ProcStats.statusBytes(pid, "VmRSS");
         timer.scheduleAtFixedRate(this::sample, 0, 50, TimeUnit.MILLISECONDS);
     }
 
@@ -38,7 +38,7 @@ final class PeakRss implements AutoCloseable {
     }
 
     private void sample() {
-        long hwm = ProcMemory.statusBytes(pid, "VmHWM");
+        long hwm = ProcStats.statusBytes(pid, "VmHWM");
         peak.accumulateAndGet(hwm, Math::max);
     }
 

@@ -29,6 +29,8 @@ import java.util.List;
  * @param hintTransport          the transport used, "none" without hints
  * @param hintNote               why hints were not (fully) used
  * @param sourceCpuSeconds       CPU time of the source process (engine and channel host end) during the migration
+ * @param destinationCpuSeconds  CPU time of the destination process (all its threads, its JIT too) from the request
+ *                               to the last page sent
  * @param destinationPeakRss     the destination process's peak resident set (VmHWM), JVM included
  * @param destinationBaseRss     its resident set when it was listening, before the migration
  * @param destinationRamBytes    memory the destination's guest RAM file holds after the migration
@@ -44,7 +46,7 @@ public record RunRecord(Cell cell, Variant variant, int repetition, boolean succ
                         double totalMs, double migrationMs, double selfCheckMs, double setupMs, double downtimeMs,
                         int rounds, long bytesOnWire, long pagesSent, long zeroPages, long pagesSkippedByHints,
                         long pagesHintedFree, Double firstHintMs, Double hintReadyMs, String hintTransport, String hintNote,
-                        double sourceCpuSeconds, long destinationPeakRss, long destinationBaseRss,
+                        double sourceCpuSeconds, double destinationCpuSeconds, long destinationPeakRss, long destinationBaseRss,
                         long destinationRamBytes, long guestUsedBytes, long guestRamBytes, double guestOpsPerSecond,
                         boolean selfCheckPassed, long selfCheckMismatches, List<Long> roundBytes,
                         List<Double> roundMs) {

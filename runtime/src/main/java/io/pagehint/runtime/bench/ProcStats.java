@@ -7,13 +7,14 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What Linux says about a process's and a file's memory: {@code /proc/PID/status} (VmRSS, VmHWM,
- * the kernel's resident set and its high-water mark, fs/proc/task_mmu.c {@code task_mem}) and a
- * file's allocated blocks (the memory a tmpfs file holds).
+ * What Linux says about a process and a file: {@code /proc/PID/status} (VmRSS, VmHWM, the
+ * kernel's resident set and its high-water mark, fs/proc/task_mmu.c {@code task_mem}),
+ * {@code /proc/PID/stat} (CPU time, fs/proc/array.c {@code do_task_stat}), and a file's allocated
+ * blocks (the memory a tmpfs file holds).
  */
-final class ProcMemory {
+final class ProcStats {
 
-    private ProcMemory() {
+    private ProcStats() {
     }
 
     /** A {@code kB} field of {@code /proc/PID/status} in bytes, or -1 when the process is gone or has no such field. */
@@ -29,6 +30,21 @@ final class ProcMemory {
             return -1;
         }
         return -1;
+    }
+
+    /**
+     * CPU time the process has used, user and system, all threads, in seconds (clock ticks of
+     * 10 ms); -1 when the process is gone.
+     */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            // the command name, field 2, is in parentheses and may hold spaces: count from after it
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /**
