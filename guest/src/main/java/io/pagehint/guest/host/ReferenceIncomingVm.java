@@ -64,6 +64,19 @@ public final class ReferenceIncomingVm implements IncomingVm {
         return ram.writableView(block, offset, length);
     }
 
+    /** A positional write into the RAM file ({@link IncomingRam#write}). */
+    @Override
+    public void write(int block, long offset, ByteBuffer src) {
+        if (src.remaining() > MappedGuestRam.MAX_VIEW_BYTES) {
+            throw new IndexOutOfBoundsException("a write is at most " + MappedGuestRam.MAX_VIEW_BYTES + " bytes");
+        }
+        try {
+            ram.write(block, offset, src);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Punches a hole: the range reads as zeros and holds no memory. */
     @Override
     public void discard(int block, long offset, long length) {

@@ -119,10 +119,19 @@ public abstract sealed class PhysicalReader implements AutoCloseable permits Gue
     /**
      * Sets in {@code into} (indexed by page offset in block {@code block}) every page of
      * {@code [fromPage, toPage)} that lies wholly in a hole of the RAM file: it has never been
-     * written (or was discarded), holds no memory and reads as zeros. Found with
-     * {@code lseek(SEEK_DATA/SEEK_HOLE)}, which tmpfs answers from its page index
-     * (mm/shmem.c, {@code shmem_file_llseek}) without touching, and so without allocating, the
-     * pages; reading them through the mapping instead would allocate each one.
+     * written (or was discarded), holds no memory and reads as zeros. Found without touching, and
+     * so without allocating, the pages (reading them through the mapping would allocate each one),
+     * at a cost that grows with the range asked about, not with the memory around it:
+     * <ul>
+     *   <li>{@code lseek(SEEK_DATA)} from a page finds the next page that holds data; tmpfs answers
+     *       from its page index, skipping empty stretches of it (mm/shmem.c {@code shmem_file_llseek},
+     *       mm/filemap.c {@code mapping_seek_hole_data}). {@code SEEK_HOLE} is never used: from a
+     *       page inside data it walks every page up to the next hole, however far that is;</li>
+     *   <li>inside data, {@code mincore} says which pages of the range the file's page cache holds
+     *       (mm/mincore.c, {@code mincore_page}) in one call per {@value #RESIDENCY_PAGES} pages.
+     *       A page it does not hold is a hole or was swapped out; {@code SEEK_DATA} from it tells
+     *       which, so a swapped-out page is never taken for a hole.</li>
+     * </ul>
      *
      * @return how many pages it set
      */
@@ -133,25 +142,49 @@ public abstract sealed class PhysicalReader implements AutoCloseable permits Gue
             throw new IndexOutOfBoundsException("pages [" + fromPage + ", " + toPage + ") outside block " + block);
         }
         long base = ram.blockFileOffset(block);
-        long end = base + (toPage << shift);
-        long at = base + (fromPage << shift);
+        byte[] resident = new byte[(int) Math.min(RESIDENCY_PAGES, toPage - fromPage)];
         long marked = 0;
-        while (at < end) {
-            long hole = file.seek(at, Posix.SEEK_HOLE);
-            if (hole >= end) {
-                break;
+        long page = fromPage;
+        while (page < toPage) {
+            long dataPage = Math.min(toPage, nextDataPage(base, page, shift));
+            if (dataPage > page) {
+                into.setRange(page, dataPage);
+                marked += dataPage - page;
+                page = dataPage;
+                continue;
             }
-            long data = Math.min(end, file.seek(hole, Posix.SEEK_DATA));
-            // whole pages inside [hole, data)
-            long first = (hole - base + (1L << shift) - 1) >>> shift;
-            long last = (data - base) >>> shift;
-            if (first < last) {
-                into.setRange(first, last);
-                marked += last - first;
+            // page holds data: ask the page cache about it and the pages after it in one call
+            int n = (int) Math.min(resident.length, toPage - page);
+            map.residency(base + (page << shift), (long) n << shift, resident);
+            long windowEnd = page + n;
+            long at = page + 1;
+            while (at < windowEnd) {
+                if ((resident[(int) (at - page)] & 1) != 0) {
+                    at++;
+                    continue;
+                }
+                // not in the page cache: a hole, unless it was swapped out
+                long next = Math.min(toPage, nextDataPage(base, at, shift));
+                if (next == at) {
+                    at++;
+                    continue;
+                }
+                into.setRange(at, next);
+                marked += next - at;
+                at = next;
             }
-            at = data;
+            page = at;
         }
         return marked;
+    }
+
+    /** Pages whose page-cache presence {@link #markHoles} asks about in one {@code mincore}. */
+    static final int RESIDENCY_PAGES = 4096;
+
+    /** The first page at or after {@code page} (of the block at file offset {@code base}) that holds data. */
+    private long nextDataPage(long base, long page, int shift) throws IOException {
+        long data = file.seek(base + (page << shift), Posix.SEEK_DATA);
+        return (data - base) >>> shift;
     }
 
     /**

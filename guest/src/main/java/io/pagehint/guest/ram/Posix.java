@@ -59,6 +59,9 @@ final class Posix {
 
     static native long lseek(int fd, long offset, int whence) throws LastErrorException;
 
+    /** Bit 0 of {@code vec[i]}: whether page i of {@code [addr, addr + length)} is in memory (mm/mincore.c). */
+    static native int mincore(Pointer addr, long length, byte[] vec) throws LastErrorException;
+
     /** Turns a failed call into an IOException that names it. */
     static IOException failure(String call, String what, LastErrorException e) {
         return new IOException(call + " " + what + ": errno " + e.getErrorCode() + " (" + e.getMessage() + ")", e);

@@ -89,6 +89,25 @@ final class SharedMapping implements AutoCloseable {
         return writableView ? b : b.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /**
+     * Sets bit 0 of {@code resident[i]} when page {@code i} of {@code [offset, offset + length)}
+     * (page aligned) is in the file's page cache ({@code mincore}): it holds memory. Touches no
+     * page. A page not in the cache is a hole of the file or swapped out.
+     */
+    void residency(long offset, long length, byte[] resident) throws IOException {
+        if (offset < 0 || length < 0 || offset > this.length - length) {
+            throw new IndexOutOfBoundsException("residency of " + offset + "+" + length + " outside a mapping of " + this.length + " bytes");
+        }
+        if (closed) {
+            throw new IllegalStateException("the mapping is closed");
+        }
+        try {
+            Posix.mincore(base.share(offset), length, resident);
+        } catch (LastErrorException e) {
+            throw Posix.failure("mincore", "a RAM mapping", e);
+        }
+    }
+
     boolean isClosed() {
         return closed;
     }

@@ -96,6 +96,31 @@ class GuestPhysicalMemoryTest {
     }
 
     @Test
+    void holesAmongDataAreFoundInAWindowWithoutTouchingWhatLiesAroundIt() throws Exception {
+        GuestMemoryLayout layout = TestLayouts.small(64 * MIB);
+        try (GuestPhysicalMemory guest = GuestPhysicalMemory.create(shm.resolve("ram"), shm.resolve("log"), layout);
+             RamImage host = RamImage.open(shm.resolve("ram"), layout)) {
+            // every third page written across more pages than one residency question covers
+            long written = 0;
+            for (long p = 1000; p < 10_000; p += 3) {
+                guest.writeByte(p * 4096, (byte) 1);
+                written++;
+            }
+
+            PageBitmap unbacked = new PageBitmap(64 * MIB / 4096);
+            long marked = host.markHoles(0, 2001, 9500, unbacked);
+
+            for (long p = 0; p < 64 * MIB / 4096; p++) {
+                boolean inWindow = p >= 2001 && p < 9500;
+                boolean hole = p < 1000 || p >= 10_000 || (p - 1000) % 3 != 0;
+                assertThat(unbacked.get(p)).as("page " + p).isEqualTo(inWindow && hole);
+            }
+            assertThat(marked).isEqualTo(unbacked.cardinality());
+            assertThat(ShmDir.allocatedBytes(shm.resolve("ram"))).as("markHoles populated nothing").isEqualTo(written * 4096);
+        }
+    }
+
+    @Test
     void aClosedMappingNoLongerHoldsTheFileAndStaleViewsReadZeros() throws Exception {
         GuestMemoryLayout layout = TestLayouts.small(64 * MIB);
         GuestPhysicalMemory guest = GuestPhysicalMemory.create(shm.resolve("ram"), shm.resolve("log"), layout);
