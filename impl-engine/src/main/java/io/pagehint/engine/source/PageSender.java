@@ -13,11 +13,15 @@ import java.io.IOException;
  * race with it, and in small bites, so a hint that arrives while a batch is on the wire can still
  * skip the pages after it — and sends each page it took: as a zero marker when the VMM says the
  * page holds no memory or when it reads as zeros, otherwise its content straight from guest RAM.
- * Which pages hold no memory is asked of the VMM once per block and pass, when the pass first
- * takes a page of the block: asking in small windows is far slower, as the usual way to ask
- * (lseek SEEK_HOLE on a tmpfs file) scans to the next hole however small the window. An answer
- * can grow stale during the pass; that is safe, as a page written after the question is in the
- * dirty log and goes again.
+ *
+ * <p>Which pages hold no memory is asked of the VMM in the first pass only, for each window of
+ * {@value #WINDOW_PAGES} pages the pass takes a page from, when it first does: so a pass that sends
+ * few pages (the bulk round of a guest that hinted most of its memory free) asks about little, and
+ * one that sends every page asks about the whole block once. Later passes send only pages
+ * harvested from the dirty log: the guest wrote them, so they hold memory and asking would find
+ * nothing; not asking keeps that cost out of the stop-and-copy round, where it would be downtime.
+ * An answer can grow stale during the pass; that is safe, as a page written after the question is
+ * in the dirty log and goes again.
  */
 final class PageSender {
 
@@ -28,16 +32,21 @@ final class PageSender {
     }
 
     private static final int WORDS_PER_TAKE = 4;
+    /** Pages per question about backing: 16 MiB of 4 KiB pages. */
+    static final int WINDOW_PAGES = 4096;
+    private static final int WINDOW_SHIFT = Integer.numberOfTrailingZeros(WINDOW_PAGES);
 
     private final BlockViews views;
     private final GuestRam ram;
     private final MigrationBitmap migration;
     private final PagesBatch batch;
+    /** Per block: the pages the VMM said hold no memory, in the windows asked about. */
     private final PageBitmap[] unbacked;
-    /** Per block: whether this pass has asked the VMM yet, and whether it has any unbacked pages. */
-    private final boolean[] asked;
-    private final boolean[] anyUnbacked;
+    /** Per block: the windows asked about in this pass. */
+    private final PageBitmap[] asked;
     private final long[] taken = new long[WORDS_PER_TAKE];
+    /** Whether the next pass is the first: the only one that asks which pages hold no memory. */
+    private boolean firstPass = true;
 
     PageSender(BlockViews views, GuestRam ram, MigrationBitmap migration, StreamWriter writer) {
         this.views = views;
@@ -45,10 +54,10 @@ final class PageSender {
         this.migration = migration;
         this.batch = new PagesBatch(views, writer);
         this.unbacked = new PageBitmap[migration.blockCount()];
-        this.asked = new boolean[migration.blockCount()];
-        this.anyUnbacked = new boolean[migration.blockCount()];
+        this.asked = new PageBitmap[migration.blockCount()];
         for (int b = 0; b < unbacked.length; b++) {
             unbacked[b] = new PageBitmap(migration.block(b).size());
+            asked[b] = new PageBitmap((migration.block(b).size() + WINDOW_PAGES - 1) >>> WINDOW_SHIFT);
         }
     }
 
@@ -70,6 +79,8 @@ final class PageSender {
         // what the VMM said about backing is only good until the next harvest: a page written
         // after the question and before the harvest would otherwise go as zeros, and never again
         forgetUnbacked();
+        boolean askBacking = firstPass;
+        firstPass = false;
         for (int b = 0; b < migration.blockCount(); b++) {
             PageBitmap bitmap = migration.block(b);
             long words = bitmap.wordCount();
@@ -83,7 +94,7 @@ final class PageSender {
                 w = next >>> 6;
                 int len = (int) Math.min(WORDS_PER_TAKE, words - w);
                 if (bitmap.getAndClearWords(w, taken, 0, len) != 0) {
-                    sendTaken(b, w, len);
+                    sendTaken(b, w, len, askBacking);
                     checkpoint.reached(batch.pagesSent);
                 }
                 w += len;
@@ -92,14 +103,13 @@ final class PageSender {
         batch.flush();
     }
 
-    private void sendTaken(int block, long firstWord, int len) throws IOException, InterruptedException {
-        PageBitmap holes = unbacked(block);
+    private void sendTaken(int block, long firstWord, int len, boolean askBacking) throws IOException, InterruptedException {
         for (int i = 0; i < len; i++) {
             long bits = taken[i];
             while (bits != 0) {
                 long page = ((firstWord + i) << 6) + Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;
-                if ((holes != null && holes.get(page)) || views.isZeroPage(block, page)) {
+                if ((askBacking && unbacked(block, page)) || views.isZeroPage(block, page)) {
                     batch.zero(block, page);
                 } else {
                     batch.data(block, page);
@@ -110,21 +120,22 @@ final class PageSender {
 
     private void forgetUnbacked() {
         for (int b = 0; b < unbacked.length; b++) {
-            if (anyUnbacked[b]) {
+            if (asked[b].cardinality() > 0) {
                 unbacked[b].clearAll();
+                asked[b].clearAll();
             }
-            asked[b] = false;
-            anyUnbacked[b] = false;
         }
     }
 
-    /** The pages of {@code block} without memory, as asked once this pass, or null if it has none. */
-    private PageBitmap unbacked(int block) {
-        if (!asked[block]) {
-            asked[block] = true;
-            anyUnbacked[block] = ram.markUnbackedPages(block, 0, unbacked[block].size(), unbacked[block]) > 0;
+    /** Whether {@code page} of {@code block} holds no memory, asking the VMM about its window the first time. */
+    private boolean unbacked(int block, long page) {
+        long window = page >>> WINDOW_SHIFT;
+        if (!asked[block].get(window)) {
+            asked[block].set(window);
+            long from = window << WINDOW_SHIFT;
+            ram.markUnbackedPages(block, from, Math.min(unbacked[block].size(), from + WINDOW_PAGES), unbacked[block]);
         }
-        return anyUnbacked[block] ? unbacked[block] : null;
+        return unbacked[block].get(page);
     }
 
     /** Sends the pages of {@code pages} (by block) as runs that read as {@code value}, and clears them. */
