@@ -16,23 +16,31 @@ import java.util.Objects;
  * @param dropPageCache     ask the guest to drop its clean page cache before hinting (section 6)
  * @param autoConverge      throttle the guest's vCPUs when it dirties memory faster than it can be sent
  * @param connectTimeout    how long to try to reach the destination
+ * @param hintWait          how long the bulk round may wait for the guest's first hints to be
+ *                          complete before it starts sending (section 8 of the note waits for the
+ *                          bitmap; hints that arrive later are still applied as they come)
  */
 public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int maxRounds, boolean useHints,
                                String hintTransport, boolean dropPageCache, boolean autoConverge,
-                               Duration connectTimeout) {
+                               Duration connectTimeout, Duration hintWait) {
 
     public MigrationOptions {
         Objects.requireNonNull(downtimeLimit, "downtimeLimit");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
-        if (downtimeLimit.isNegative() || bandwidthLimit < 0 || maxRounds < 1) {
+        Objects.requireNonNull(hintWait, "hintWait");
+        if (downtimeLimit.isNegative() || hintWait.isNegative() || bandwidthLimit < 0 || maxRounds < 1) {
             throw new IllegalArgumentException("bad migration options: downtime " + downtimeLimit
                     + ", bandwidth " + bandwidthLimit + ", rounds " + maxRounds);
         }
     }
 
-    /** 300 ms downtime, no bandwidth limit, 30 rounds, hints on any transport, auto-converge, 10 s to connect. */
+    /**
+     * 300 ms downtime, no bandwidth limit, 30 rounds, hints on any transport, auto-converge, 10 s
+     * to connect, up to 100 ms of waiting for the first hints.
+     */
     public static MigrationOptions defaults() {
-        return new MigrationOptions(Duration.ofMillis(300), 0, 30, true, null, false, true, Duration.ofSeconds(10));
+        return new MigrationOptions(Duration.ofMillis(300), 0, 30, true, null, false, true, Duration.ofSeconds(10),
+                Duration.ofMillis(100));
     }
 
     public static Builder builder() {
@@ -53,6 +61,7 @@ public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int 
         private boolean dropPageCache;
         private boolean autoConverge;
         private Duration connectTimeout;
+        private Duration hintWait;
 
         private Builder(MigrationOptions o) {
             downtimeLimit = o.downtimeLimit;
@@ -63,6 +72,7 @@ public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int 
             dropPageCache = o.dropPageCache;
             autoConverge = o.autoConverge;
             connectTimeout = o.connectTimeout;
+            hintWait = o.hintWait;
         }
 
         public Builder downtimeLimit(Duration v) { downtimeLimit = v; return this; }
@@ -73,10 +83,11 @@ public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int 
         public Builder dropPageCache(boolean v) { dropPageCache = v; return this; }
         public Builder autoConverge(boolean v) { autoConverge = v; return this; }
         public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+        public Builder hintWait(Duration v) { hintWait = v; return this; }
 
         public MigrationOptions build() {
             return new MigrationOptions(downtimeLimit, bandwidthLimit, maxRounds, useHints, hintTransport,
-                    dropPageCache, autoConverge, connectTimeout);
+                    dropPageCache, autoConverge, connectTimeout, hintWait);
         }
     }
 }

@@ -10,7 +10,10 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface DirtyLog {
 
-    /** Starts logging: from when this returns, every write to guest RAM sets its page's bit. */
+    /**
+     * Starts logging with a clear log: from when this returns, every write to guest RAM sets its
+     * page's bit. Writes from before are forgotten (the first round sends every page anyway).
+     */
     void start();
 
     /**

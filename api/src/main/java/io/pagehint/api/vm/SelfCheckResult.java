@@ -21,6 +21,11 @@ public record SelfCheckResult(boolean passed, long pagesChecked, long mismatches
         }
     }
 
+    /** Whether this result says no check ran, rather than that one ran and failed. */
+    public boolean isNotChecked() {
+        return !passed && mismatches == 0 && pagesChecked == 0;
+    }
+
     /** No check could run (no verifier for this guest). */
     public static SelfCheckResult notChecked(String why) {
         return new SelfCheckResult(false, 0, 0, List.of("not checked: " + why), Duration.ZERO);

@@ -1,0 +1,287 @@
+package io.pagehint.api.tighten;
+
+import io.pagehint.api.bitmap.LooseFreePageBitmap;
+import io.pagehint.api.bitmap.PageBitmap;
+import io.pagehint.api.bitmap.TightFreePageBitmap;
+import io.pagehint.api.memory.GuestMemoryLayout;
+import io.pagehint.api.memory.RamBlock;
+import io.pagehint.api.memory.RamRange;
+import io.pagehint.api.memory.ReservedRange;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The tightening algorithm of section 5 of the design note for any {@link GuestMemoryLayout}: an
+ * architecture's {@link BitmapTightener} checks that it serves the layout and delegates here, so that
+ * every architecture keeps the same promises with the same code.
+ *
+ * <p>An instance is compiled once per layout ({@link #forLayout}) into flat tables: for each RAM block,
+ * its guest-physical ranges and its <em>usable</em> stretches (the pages of its ranges that touch no
+ * reserved range), sorted by page offset in the block. A call then only walks those tables and moves
+ * words: it allocates nothing but its result, and instances are immutable and safe to share between
+ * threads.
+ *
+ * <p>How a call recomputes a span of host pages of a block (see {@link #tighten(LooseFreePageBitmap,
+ * long, long, TightFreePageBitmap)}): each usable stretch in the span is copied from the loose bitmap
+ * with {@link PageBitmap#copyRange} (shifted word copies, since a stretch's PFN and block offset need
+ * not agree modulo 64), the pages between stretches (reserved pages) and past the loose bitmap's end
+ * are cleared, and for huge host pages {@link PageBitmap#retainFullGroups} then keeps a host page only
+ * if every one of its guest pages is set. The span always holds whole host pages, and all the
+ * stretches that touch it are copied before the rule runs, so a host page whose guest pages come from
+ * two guest-physical ranges (the RAM below 4 GiB ends, and the RAM above it starts, inside one huge
+ * page when the split is not on a host-page boundary) is decided from both.
+ *
+ * <p>While a call runs, the tight bits of the host pages it recomputes are in flux (a huge page's bits
+ * are copied before the rule clears them); read those bits, for example to filter the migration bitmap,
+ * after the call returns, as the engine does.
+ */
+public final class LayoutTightener {
+
+    private final GuestMemoryLayout layout;
+    private final Block[] blocks;
+    /** Usable stretches of all blocks, by PFN: for counting the loose bits that fall outside them. */
+    private final long[] usablePfnStart;
+    private final long[] usablePfnEnd;
+
+    private LayoutTightener(GuestMemoryLayout layout) {
+        this.layout = layout;
+        int pageShift = Integer.numberOfTrailingZeros(layout.guestPageSize());
+        List<long[]> reservedPfns = reservedPageIntervals(layout, pageShift);
+        this.blocks = new Block[layout.blocks().size()];
+        List<long[]> usable = new ArrayList<>();
+        for (RamBlock b : layout.blocks()) {
+            Block block = new Block(b, pageShift, reservedPfns);
+            blocks[b.index()] = block;
+            for (int i = 0; i < block.segPfn.length; i++) {
+                usable.add(new long[] {block.segPfn[i], block.segPfn[i] + block.segLen[i]});
+            }
+        }
+        usable.sort(Comparator.comparingLong(a -> a[0]));
+        usablePfnStart = usable.stream().mapToLong(a -> a[0]).toArray();
+        usablePfnEnd = usable.stream().mapToLong(a -> a[1]).toArray();
+    }
+
+    /**
+     * Compiles the tightener of {@code layout}.
+     *
+     * @throws IllegalArgumentException if two ranges of one block map the same block bytes (aliased
+     *                                  RAM): a tight bit could then stand for two guest pages
+     */
+    public static LayoutTightener forLayout(GuestMemoryLayout layout) {
+        return new LayoutTightener(layout);
+    }
+
+    public GuestMemoryLayout layout() {
+        return layout;
+    }
+
+    /** Tightens the whole loose bitmap: {@code tighten(loose, 0, max(loose PFN limit, layout PFN limit), into)}. */
+    public TightenResult tighten(LooseFreePageBitmap loose, TightFreePageBitmap into) {
+        return tighten(loose, 0, Math.max(loose.pfnLimit(), layout.pfnLimit()), into);
+    }
+
+    /**
+     * Recomputes the tight bits of every host page that holds a guest page with a PFN in
+     * {@code [fromPfn, toPfn)}, from the loose bitmap as it is now, and leaves every other tight bit
+     * alone: the streaming contract of {@link BitmapTightener#tighten(GuestMemoryLayout,
+     * LooseFreePageBitmap, long, long, TightFreePageBitmap)}. Tightening a loose bitmap piece by piece,
+     * in any order and with pieces of any size, leaves the same tight bitmap as tightening it whole.
+     *
+     * <p>A recomputed tight bit is set exactly when its host page's guest pages are all usable (in a
+     * RAM range, touching no reserved range, below the loose bitmap's end) and all set in the loose bitmap.
+     *
+     * @return {@link TightenResult#holeBits()}: loose bits set in {@code [fromPfn, toPfn)} outside the
+     *         usable stretches (so the hole bits of pieces add up to those of the whole);
+     *         {@link TightenResult#freePages()} and {@link TightenResult#partialHostPageBits()}: the
+     *         free tight bits, and the usable loose bits dropped by the huge-page rule, in the host
+     *         pages this call recomputed
+     * @throws IllegalArgumentException if {@code into} or {@code loose} belong to another layout or page
+     *                                  size, or the PFN range is negative or reversed
+     */
+    public TightenResult tighten(LooseFreePageBitmap loose, long fromPfn, long toPfn, TightFreePageBitmap into) {
+        if (into.layout() != layout && !into.layout().equals(layout)) {
+            throw new IllegalArgumentException("the tight bitmap belongs to another layout");
+        }
+        if (loose.guestPageSize() != layout.guestPageSize()) {
+            throw new IllegalArgumentException("loose bitmap of " + loose.guestPageSize() + "-byte pages for a layout of "
+                    + layout.guestPageSize() + "-byte pages");
+        }
+        if (fromPfn < 0 || toPfn < fromPfn) {
+            throw new IllegalArgumentException("bad PFN range [" + fromPfn + ", " + toPfn + ")");
+        }
+        PageBitmap src = loose.bits();
+        long freePages = 0;
+        long partialHostPageBits = 0;
+        for (Block block : blocks) {
+            PageBitmap tight = into.block(block.index);
+            long done = 0; // host pages below this block page are already recomputed by this call
+            for (int k = 0; k < block.rangePfn.length; k++) {
+                long p0 = Math.max(fromPfn, block.rangePfn[k]);
+                long p1 = Math.min(toPfn, block.rangePfn[k] + block.rangeLen[k]);
+                if (p0 >= p1) {
+                    continue;
+                }
+                // ranges are in block order and do not overlap there, so the host-page spans only grow
+                long h0 = Math.max(done, block.floor(block.rangePage[k] + (p0 - block.rangePfn[k])));
+                long h1 = Math.min(block.pages, block.ceil(block.rangePage[k] + (p1 - block.rangePfn[k])));
+                if (h0 < h1) {
+                    partialHostPageBits += block.recompute(src, h0, h1, tight);
+                    freePages += tight.cardinality(h0, h1);
+                    done = h1;
+                }
+            }
+        }
+        return new TightenResult(freePages, holeBits(src, fromPfn, toPfn), partialHostPageBits);
+    }
+
+    /** Loose bits set in {@code [from, to)} that no usable stretch covers. */
+    private long holeBits(PageBitmap src, long from, long to) {
+        long end = Math.min(to, src.size());
+        if (from >= end) {
+            return 0;
+        }
+        long n = src.cardinality(from, end);
+        for (int i = 0; i < usablePfnStart.length && n > 0; i++) {
+            long a = Math.max(from, usablePfnStart[i]);
+            long b = Math.min(end, usablePfnEnd[i]);
+            if (a < b) {
+                n -= src.cardinality(a, b);
+            }
+        }
+        return n;
+    }
+
+    /** PFN intervals {@code [first, end)} of the guest pages that touch a reserved range, merged. */
+    private static List<long[]> reservedPageIntervals(GuestMemoryLayout layout, int pageShift) {
+        long page = 1L << pageShift;
+        List<long[]> r = new ArrayList<>();
+        for (ReservedRange rr : layout.reserved()) {
+            r.add(new long[] {rr.guestPhysAddr() >>> pageShift, (rr.guestPhysEnd() + page - 1) >>> pageShift});
+        }
+        r.sort(Comparator.comparingLong(a -> a[0]));
+        List<long[]> merged = new ArrayList<>();
+        for (long[] iv : r) {
+            if (!merged.isEmpty() && iv[0] <= merged.get(merged.size() - 1)[1]) {
+                long[] last = merged.get(merged.size() - 1);
+                last[1] = Math.max(last[1], iv[1]);
+            } else {
+                merged.add(iv);
+            }
+        }
+        return merged;
+    }
+
+    /** One RAM block's tables. */
+    private static final class Block {
+        final int index;
+        final long pages;
+        /** Guest pages per host page. */
+        final long group;
+        /** The block's ranges by page offset in the block. */
+        final long[] rangePfn;
+        final long[] rangePage;
+        final long[] rangeLen;
+        /** The usable stretches by page offset in the block. */
+        final long[] segPfn;
+        final long[] segPage;
+        final long[] segLen;
+
+        Block(RamBlock b, int pageShift, List<long[]> reservedPfns) {
+            index = b.index();
+            pages = b.size() >>> pageShift;
+            group = b.hostPageSize() >>> pageShift;
+            List<RamRange> ranges = new ArrayList<>(b.ranges());
+            ranges.sort(Comparator.comparingLong(RamRange::blockOffset));
+            for (int i = 1; i < ranges.size(); i++) {
+                RamRange prev = ranges.get(i - 1);
+                if (ranges.get(i).blockOffset() < prev.blockOffset() + prev.length()) {
+                    throw new IllegalArgumentException(b.name() + ": two ranges map the same block bytes at offset "
+                            + ranges.get(i).blockOffset());
+                }
+            }
+            rangePfn = ranges.stream().mapToLong(r -> r.guestPhysAddr() >>> pageShift).toArray();
+            rangePage = ranges.stream().mapToLong(r -> r.blockOffset() >>> pageShift).toArray();
+            rangeLen = ranges.stream().mapToLong(r -> r.length() >>> pageShift).toArray();
+            List<long[]> segs = new ArrayList<>(); // {pfn, page, len}
+            for (int i = 0; i < rangePfn.length; i++) {
+                long pfn = rangePfn[i];
+                long end = pfn + rangeLen[i];
+                for (long[] res : reservedPfns) {
+                    if (res[1] <= pfn || res[0] >= end) {
+                        continue;
+                    }
+                    if (res[0] > pfn) {
+                        segs.add(new long[] {pfn, rangePage[i] + (pfn - rangePfn[i]), res[0] - pfn});
+                    }
+                    pfn = Math.max(pfn, res[1]);
+                }
+                if (pfn < end) {
+                    segs.add(new long[] {pfn, rangePage[i] + (pfn - rangePfn[i]), end - pfn});
+                }
+            }
+            segPfn = segs.stream().mapToLong(s -> s[0]).toArray();
+            segPage = segs.stream().mapToLong(s -> s[1]).toArray();
+            segLen = segs.stream().mapToLong(s -> s[2]).toArray();
+        }
+
+        /**
+         * Recomputes the host pages of block pages {@code [h0, h1)} (whole host pages): tight = loose
+         * over each usable stretch, clear elsewhere, then the huge-page rule.
+         *
+         * @return the loose bits the huge-page rule dropped
+         */
+        long recompute(PageBitmap src, long h0, long h1, PageBitmap tight) {
+            long cursor = h0;
+            for (int s = firstSegmentEndingAfter(h0); s < segPage.length && segPage[s] < h1; s++) {
+                long a = Math.max(h0, segPage[s]);
+                long b = Math.min(h1, segPage[s] + segLen[s]);
+                if (cursor < a) {
+                    tight.clearRange(cursor, a);
+                }
+                long pfn = segPfn[s] + (a - segPage[s]);
+                long inLoose = Math.max(0, Math.min(b - a, src.size() - pfn));
+                if (inLoose > 0) {
+                    tight.copyRange(src, pfn, a, inLoose);
+                }
+                if (a + inLoose < b) {
+                    tight.clearRange(a + inLoose, b); // PFNs past the loose bitmap's end are not free
+                }
+                cursor = b;
+            }
+            if (cursor < h1) {
+                tight.clearRange(cursor, h1);
+            }
+            return group > 1 ? tight.retainFullGroups(h0, h1, group) : 0;
+        }
+
+        /** The first usable stretch that ends after block page {@code page}. */
+        private int firstSegmentEndingAfter(long page) {
+            int lo = 0;
+            int hi = segPage.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (segPage[mid] + segLen[mid] <= page) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        long floor(long page) {
+            return page - page % group;
+        }
+
+        long ceil(long page) {
+            long r = page % group;
+            return r == 0 ? page : page + group - r;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LayoutTightener[" + layout.arch() + "/" + layout.machine() + ", " + blocks.length + " blocks]";
+    }
+}

@@ -1,0 +1,211 @@
+package io.pagehint.guest.ram;
+
+import io.pagehint.api.bitmap.PageBitmap;
+import io.pagehint.api.memory.GuestMemoryLayout;
+import io.pagehint.api.vm.BadGuestAddressException;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * Reads guest RAM by guest-physical address, little-endian, from a mapping of the RAM file.
+ * Aligned reads of 2, 4 and 8 bytes are single loads (never torn), so a reader in another thread
+ * or process sees each such value as some writer wrote it.
+ *
+ * <p>Two kinds exist: {@link GuestPhysicalMemory}, the guest's own memory with the one write
+ * path, and {@link RamImage}, a read-only mapping for hosts and the self-check.
+ */
+public abstract sealed class PhysicalReader implements AutoCloseable permits GuestPhysicalMemory, RamImage {
+
+    static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle SHORT = MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
+    final RamFileLayout ram;
+    final SharedFile file;
+    final SharedMapping map;
+
+    PhysicalReader(RamFileLayout ram, SharedFile file, SharedMapping map) {
+        this.ram = ram;
+        this.file = file;
+        this.map = map;
+    }
+
+    public GuestMemoryLayout layout() {
+        return ram.layout();
+    }
+
+    public RamFileLayout ramLayout() {
+        return ram;
+    }
+
+    /** Whether {@code [gpa, gpa + length)} is RAM, inside one RAM range, without overflow. */
+    public boolean isRam(long gpa, long length) {
+        return length > 0 && ram.fileOffset(gpa, length) >= 0;
+    }
+
+    /** The file offset of {@code [gpa, gpa + length)}, or a {@link BadGuestAddressException}. */
+    final long fileOffset(long gpa, long length) {
+        long fo = ram.fileOffset(gpa, length);
+        if (fo < 0 || length <= 0) {
+            throw new BadGuestAddressException(gpa, length);
+        }
+        return fo;
+    }
+
+    final ByteBuffer chunk(long fo) {
+        return map.chunk((int) (fo >>> SharedMapping.CHUNK_SHIFT));
+    }
+
+    static int index(long fo) {
+        return (int) (fo & (SharedMapping.CHUNK_BYTES - 1));
+    }
+
+    public byte readByte(long gpa) {
+        long fo = fileOffset(gpa, 1);
+        return chunk(fo).get(index(fo));
+    }
+
+    public short readShort(long gpa) {
+        return loadShort(fileOffset(gpa, 2));
+    }
+
+    public int readInt(long gpa) {
+        return loadInt(fileOffset(gpa, 4));
+    }
+
+    public long readLong(long gpa) {
+        return loadLong(fileOffset(gpa, 8));
+    }
+
+    /** A 16-bit read with acquire semantics ({@code gpa} must be 2-byte aligned). */
+    public short readShortAcquire(long gpa) {
+        long fo = fileOffset(gpa, 2);
+        requireAligned(gpa, 2);
+        return (short) SHORT.getAcquire(chunk(fo), index(fo));
+    }
+
+    public void readBytes(long gpa, byte[] dst, int off, int len) {
+        Objects.checkFromIndexSize(off, len, dst.length);
+        if (len == 0) {
+            return;
+        }
+        loadBytes(fileOffset(gpa, len), dst, off, len);
+    }
+
+    /**
+     * A read-only buffer over {@code [offset, offset + length)} of RAM block {@code block}: guest
+     * RAM itself, no copy, seeing writes as they happen.
+     *
+     * @throws IndexOutOfBoundsException outside the block or longer than 1 GiB
+     */
+    public ByteBuffer view(int block, long offset, int length) {
+        return map.view(ram.blockRangeFileOffset(block, offset, length), length, false);
+    }
+
+    /** A read-only buffer over guest-physical {@code [gpa, gpa + length)} (one RAM range). */
+    public ByteBuffer viewPhysical(long gpa, int length) {
+        return map.view(fileOffset(gpa, length), length, false);
+    }
+
+    /** A fast accessor for a region that lies in one RAM range (the kernel's own tables). */
+    public Region region(long gpa, long length) {
+        return new Region(this, gpa, fileOffset(gpa, length), length);
+    }
+
+    /**
+     * Sets in {@code into} (indexed by page offset in block {@code block}) every page of
+     * {@code [fromPage, toPage)} that lies wholly in a hole of the RAM file: it has never been
+     * written (or was discarded), holds no memory and reads as zeros. Found with
+     * {@code lseek(SEEK_DATA/SEEK_HOLE)}, which tmpfs answers from its page index
+     * (mm/shmem.c, {@code shmem_file_llseek}) without touching, and so without allocating, the
+     * pages; reading them through the mapping instead would allocate each one.
+     *
+     * @return how many pages it set
+     */
+    public long markHoles(int block, long fromPage, long toPage, PageBitmap into) throws IOException {
+        int shift = ram.pageShift();
+        long pages = ram.blockSize(block) >>> shift;
+        if (fromPage < 0 || toPage > pages || fromPage > toPage) {
+            throw new IndexOutOfBoundsException("pages [" + fromPage + ", " + toPage + ") outside block " + block);
+        }
+        long base = ram.blockFileOffset(block);
+        long end = base + (toPage << shift);
+        long at = base + (fromPage << shift);
+        long marked = 0;
+        while (at < end) {
+            long hole = file.seek(at, Posix.SEEK_HOLE);
+            if (hole >= end) {
+                break;
+            }
+            long data = Math.min(end, file.seek(hole, Posix.SEEK_DATA));
+            // whole pages inside [hole, data)
+            long first = (hole - base + (1L << shift) - 1) >>> shift;
+            long last = (data - base) >>> shift;
+            if (first < last) {
+                into.setRange(first, last);
+                marked += last - first;
+            }
+            at = data;
+        }
+        return marked;
+    }
+
+    /**
+     * Whether guest-physical {@code [gpa, gpa + length)} (one RAM range) lies wholly in a hole of
+     * the RAM file: it holds no memory and reads as zeros. Asked with one {@code lseek(SEEK_DATA)},
+     * so it populates nothing.
+     */
+    public boolean isHole(long gpa, long length) throws IOException {
+        long fo = fileOffset(gpa, length);
+        return file.seek(fo, Posix.SEEK_DATA) >= fo + length;
+    }
+
+    // ------------------------------------------------------------ by file offset
+
+    final short loadShort(long fo) {
+        ByteBuffer b = chunk(fo);
+        return (fo & 1) == 0 ? (short) SHORT.getOpaque(b, index(fo)) : b.getShort(index(fo));
+    }
+
+    final int loadInt(long fo) {
+        ByteBuffer b = chunk(fo);
+        return (fo & 3) == 0 ? (int) INT.getOpaque(b, index(fo)) : b.getInt(index(fo));
+    }
+
+    final long loadLong(long fo) {
+        ByteBuffer b = chunk(fo);
+        return (fo & 7) == 0 ? (long) LONG.getOpaque(b, index(fo)) : b.getLong(index(fo));
+    }
+
+    final void loadBytes(long fo, byte[] dst, int off, int len) {
+        while (len > 0) {
+            int at = index(fo);
+            int n = (int) Math.min(len, SharedMapping.CHUNK_BYTES - at);
+            chunk(fo).get(at, dst, off, n);
+            fo += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    static void requireAligned(long gpa, int size) {
+        if ((gpa & (size - 1)) != 0) {
+            throw new IllegalArgumentException("0x" + Long.toHexString(gpa) + " is not " + size + "-byte aligned");
+        }
+    }
+
+    public boolean isClosed() {
+        return map.isClosed();
+    }
+
+    /** Unmaps RAM and closes the file; the file itself stays. */
+    @Override
+    public void close() {
+        map.close();
+        file.close();
+    }
+}

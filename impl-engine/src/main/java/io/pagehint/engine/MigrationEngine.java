@@ -1,0 +1,240 @@
+package io.pagehint.engine;
+
+import io.pagehint.api.hint.HintSource;
+import io.pagehint.api.migration.IncomingMigration;
+import io.pagehint.api.migration.Migration;
+import io.pagehint.api.migration.MigrationListener;
+import io.pagehint.api.migration.MigrationOptions;
+import io.pagehint.api.migration.MigrationService;
+import io.pagehint.api.tighten.BitmapTightener;
+import io.pagehint.api.vm.IncomingVm;
+import io.pagehint.api.vm.VirtualMachine;
+import io.pagehint.engine.destination.DestinationMigration;
+import io.pagehint.engine.report.Events;
+import io.pagehint.engine.source.SourceMigration;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The migration engine as an OSGi service. It sees architectures and transports only as services:
+ * tighteners (chosen by {@link BitmapTightener#ARCH} and {@link BitmapTightener#MACHINES}) and hint
+ * sources (chosen by {@link VirtualMachine#VM_ID} and {@link HintSource#TRANSPORT}), all bound
+ * dynamically, so an arch or channel bundle can be stopped, updated or replaced while the engine
+ * runs: a migration whose hint source or tightener leaves goes on without hints and loses nothing.
+ */
+@Component(service = MigrationService.class, configurationPid = MigrationEngine.PID)
+@Designate(ocd = MigrationEngine.Config.class)
+public final class MigrationEngine implements MigrationService {
+
+    public static final String PID = "io.pagehint.engine";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationEngine.class);
+
+    @ObjectClassDefinition(name = "pagehint migration engine",
+            description = "Pre-copy live migration that skips the pages a guest hints free.")
+    public @interface Config {
+        @AttributeDefinition(name = "Event interval (ms)", description = "How often progress events go out while a round runs.")
+        long event_interval_ms() default 100;
+
+        @AttributeDefinition(name = "Stall timeout (s)", description = "A destination that receives nothing for this long gives up.")
+        long stall_timeout_s() default 30;
+
+        @AttributeDefinition(name = "Reply timeout (s)", description = "How long a source waits for the destination to accept the guest's layout.")
+        long reply_timeout_s() default 30;
+
+        @AttributeDefinition(name = "Initial throttle (%)", description = "Auto-converge's first vCPU throttle.")
+        int throttle_initial() default 20;
+
+        @AttributeDefinition(name = "Throttle step (%)", description = "Auto-converge's increment per round that does not converge.")
+        int throttle_increment() default 10;
+    }
+
+    /** A service with its properties. */
+    private record Registered<S>(S service, Map<String, Object> properties) {
+        int ranking() {
+            return properties.get(Constants.SERVICE_RANKING) instanceof Integer i ? i : 0;
+        }
+    }
+
+    private final EngineSettings settings;
+    // ids keep rising across engine restarts, as a hint source may outlive us
+    private final AtomicLong commandIds = new AtomicLong(System.currentTimeMillis() * 1000);
+    private final List<Registered<BitmapTightener>> tighteners = new CopyOnWriteArrayList<>();
+    private final List<Registered<HintSource>> hintSources = new CopyOnWriteArrayList<>();
+    private final List<MigrationListener> listeners = new CopyOnWriteArrayList<>();
+    private final Set<Migration> active = ConcurrentHashMap.newKeySet();
+    private final Services services = new RegistryServices();
+
+    @Activate
+    public MigrationEngine(Config config) {
+        this(new EngineSettings(Duration.ofMillis(config.event_interval_ms()), Duration.ofSeconds(config.stall_timeout_s()),
+                Duration.ofSeconds(config.reply_timeout_s()), config.throttle_initial(), config.throttle_increment(),
+                EngineSettings.defaults().applyStaleHints()));
+    }
+
+    /** An engine outside a framework: add services with the {@code add*} methods. */
+    public MigrationEngine(EngineSettings settings) {
+        this.settings = settings;
+        if (settings.applyStaleHints()) {
+            LOG.warn("TEST SWITCH {} is on: hints are applied after dirty-log harvests; migrations can LOSE GUEST WRITES",
+                    EngineSettings.APPLY_STALE_HINTS_PROPERTY);
+        }
+    }
+
+    @Override
+    public Migration migrate(VirtualMachine vm, InetSocketAddress destination, MigrationOptions options,
+                             MigrationListener listener) {
+        Objects.requireNonNull(vm, "vm");
+        Objects.requireNonNull(destination, "destination");
+        SourceMigration m = new SourceMigration(vm, destination, options == null ? MigrationOptions.defaults() : options,
+                services, settings, commandIds, new Events(listener, () -> listeners));
+        start(m, m);
+        return m;
+    }
+
+    @Override
+    public IncomingMigration receive(InetSocketAddress listen, IncomingVm vm, MigrationListener listener) throws IOException {
+        DestinationMigration m = new DestinationMigration(listen, vm, settings, new Events(listener, () -> listeners));
+        start(m, m);
+        return m;
+    }
+
+    @Override
+    public List<Migration> active() {
+        return List.copyOf(active);
+    }
+
+    private void start(Migration m, Runnable body) {
+        active.add(m);
+        m.result().whenComplete((r, e) -> active.remove(m));
+        Thread t = new Thread(body, "pagehint-" + m.role().name().toLowerCase() + "-" + m.id().substring(0, 8));
+        t.start();
+    }
+
+    /** Cancels what is still running and waits a little for it to wind down (guests resumed, sockets closed). */
+    @Deactivate
+    void deactivate() {
+        List<Migration> running = active();
+        running.forEach(Migration::cancel);
+        for (Migration m : running) {
+            try {
+                m.await(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (TimeoutException e) {
+                LOG.warn("migration {} did not end within 5 s of the engine stopping", m.id());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ services
+
+    @Reference(service = BitmapTightener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    public void addTightener(BitmapTightener tightener, Map<String, Object> properties) {
+        tighteners.add(new Registered<>(tightener, Map.copyOf(properties)));
+    }
+
+    public void removeTightener(BitmapTightener tightener) {
+        tighteners.removeIf(r -> r.service() == tightener);
+        serviceGone(tightener, "the tightener");
+    }
+
+    @Reference(service = HintSource.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    public void addHintSource(HintSource source, Map<String, Object> properties) {
+        hintSources.add(new Registered<>(source, Map.copyOf(properties)));
+    }
+
+    public void removeHintSource(HintSource source) {
+        hintSources.removeIf(r -> r.service() == source);
+        serviceGone(source, "the " + source.transport() + " hint source");
+    }
+
+    @Reference(service = MigrationListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    public void addListener(MigrationListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(MigrationListener listener) {
+        listeners.remove(listener);
+    }
+
+    private void serviceGone(Object service, String what) {
+        for (Migration m : active) {
+            if (m instanceof SourceMigration s) {
+                s.serviceGone(service, what);
+            }
+        }
+    }
+
+    /** Looks services up by their properties in what is bound now. */
+    private final class RegistryServices implements Services {
+
+        @Override
+        public Optional<BitmapTightener> tightener(String arch, String machine) {
+            return best(tighteners, p -> arch.equals(p.get(BitmapTightener.ARCH)) && values(p.get(BitmapTightener.MACHINES)).contains(machine));
+        }
+
+        @Override
+        public Optional<HintSource> hintSource(String vmId, String transport) {
+            return best(hintSources, p -> vmId.equals(String.valueOf(p.get(VirtualMachine.VM_ID)))
+                    && (transport == null || transport.equals(p.get(HintSource.TRANSPORT))));
+        }
+
+        @Override
+        public List<MigrationListener> listeners() {
+            return listeners;
+        }
+
+        private <S> Optional<S> best(List<Registered<S>> all, java.util.function.Predicate<Map<String, Object>> match) {
+            return all.stream().filter(r -> match.test(r.properties()))
+                    .max(Comparator.comparingInt(Registered::ranking)).map(Registered::service);
+        }
+
+        private Collection<String> values(Object property) {
+            List<String> out = new ArrayList<>();
+            if (property instanceof String s) {
+                out.add(s);
+            } else if (property instanceof String[] a) {
+                out.addAll(List.of(a));
+            } else if (property instanceof Collection<?> c) {
+                c.forEach(v -> out.add(String.valueOf(v)));
+            }
+            return out;
+        }
+    }
+
+    /** The services this engine sees now: for tests and embedders. */
+    public Services services() {
+        return services;
+    }
+}

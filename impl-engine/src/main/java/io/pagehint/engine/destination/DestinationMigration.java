@@ -1,0 +1,266 @@
+package io.pagehint.engine.destination;
+
+import io.pagehint.api.migration.HintReport;
+import io.pagehint.api.migration.IncomingMigration;
+import io.pagehint.api.migration.MigrationEvent;
+import io.pagehint.api.migration.MigrationPhase;
+import io.pagehint.api.migration.MigrationReport;
+import io.pagehint.api.migration.MigrationRole;
+import io.pagehint.api.vm.IncomingVm;
+import io.pagehint.api.vm.SelfCheckResult;
+import io.pagehint.engine.EngineSettings;
+import io.pagehint.engine.report.Events;
+import io.pagehint.engine.report.MigrationBase;
+import io.pagehint.engine.stream.LayoutCodec;
+import io.pagehint.engine.stream.Replies;
+import io.pagehint.engine.stream.RoundKind;
+import io.pagehint.engine.stream.SelfCheckReply;
+import io.pagehint.engine.stream.StreamFormatException;
+import io.pagehint.engine.stream.StreamReader;
+import io.pagehint.engine.stream.StreamRecord;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The destination end of one migration: accepts one connection, checks the stream as
+ * docs/STREAM.md says, writes pages into the incoming guest's RAM, and at the end has the guest
+ * checked. Reported completed only if the check passes. On any failure or cancel, what arrived is
+ * discarded.
+ */
+public final class DestinationMigration extends MigrationBase implements IncomingMigration, Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DestinationMigration.class);
+
+    private final ServerSocketChannel server;
+    private final IncomingVm vm;
+    private final EngineSettings settings;
+    private final InetSocketAddress address;
+    private volatile SocketChannel channel;
+    private volatile StreamReader reader;
+    private volatile int round;
+    private PageWriter pages;
+    private long firstPageNanos = -1;
+    private long finalRoundNanos = -1;
+
+    public DestinationMigration(InetSocketAddress listen, IncomingVm vm, EngineSettings settings, Events events)
+            throws IOException {
+        super(UUID.randomUUID().toString(), MigrationRole.DESTINATION, events, settings.eventInterval());
+        this.vm = vm;
+        this.settings = settings;
+        this.server = ServerSocketChannel.open();
+        server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        server.bind(listen, 1);
+        this.address = (InetSocketAddress) server.getLocalAddress();
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    @Override
+    public void run() {
+        MigrationPhase outcome = MigrationPhase.FAILED;
+        String failure = "";
+        SelfCheckResult check = null;
+        boolean keep = false;
+        try {
+            phase(MigrationPhase.SETUP, "listening on " + address);
+            channel = server.accept();
+            server.close();
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            reader = new StreamReader(channel);
+            watchForStall(-1);
+            if (!handshake()) {
+                failure = "rejected the source's stream";
+            } else {
+                StreamRecord end = receive();
+                if (end instanceof StreamRecord.Cancel c) {
+                    outcome = MigrationPhase.CANCELLED;
+                    failure = "the source cancelled: " + c.reason();
+                } else {
+                    phase(MigrationPhase.VERIFYING, "all RAM received; checking the guest");
+                    check = vm.verify();
+                    Replies.result(channel, reply(check));
+                    boolean notChecked = check.isNotChecked();
+                    keep = check.passed() || notChecked;
+                    outcome = check.passed() ? MigrationPhase.COMPLETED : notChecked ? MigrationPhase.COMPLETED : MigrationPhase.FAILED;
+                    failure = check.passed() || notChecked ? "" : "the guest's self-check failed: " + check.problems();
+                }
+            }
+        } catch (Exception e) {
+            if (cancelRequested()) {
+                outcome = MigrationPhase.CANCELLED;
+                failure = cancelReason();
+            } else {
+                failure = describe(e);
+                LOG.warn("incoming migration {} failed: {}", id(), failure, e);
+                tellSource(failure);
+            }
+        } finally {
+            close(keep);
+        }
+        complete(report(outcome, failure, check));
+    }
+
+    private boolean handshake() throws IOException {
+        try {
+            reader.readHeader();
+            StreamRecord first = reader.next();
+            if (!(first instanceof StreamRecord.Layout l)) {
+                throw new StreamFormatException("the stream does not start with LAYOUT");
+            }
+            String difference = LayoutCodec.firstDifference(vm.layout(), l.layout());
+            if (difference != null) {
+                Replies.reject(channel, "layout differs from the destination's guest: " + difference);
+                return false;
+            }
+        } catch (StreamFormatException e) {
+            Replies.reject(channel, e.getMessage());
+            throw e;
+        }
+        Replies.accept(channel);
+        pages = new PageWriter(vm);
+        return true;
+    }
+
+    /** Reads records until END or CANCEL and returns that record. */
+    private StreamRecord receive() throws IOException {
+        while (true) {
+            StreamRecord r = reader.next();
+            if (r instanceof StreamRecord.Round rd) {
+                round = rd.number();
+                if (rd.kind() == RoundKind.FINAL) {
+                    finalRoundNanos = System.nanoTime();
+                }
+                phase(rd.kind() == RoundKind.BULK ? MigrationPhase.BULK
+                        : rd.kind() == RoundKind.FINAL ? MigrationPhase.STOP_AND_COPY : MigrationPhase.ITERATE,
+                        "round " + rd.number());
+            } else if (r instanceof StreamRecord.Pages p) {
+                if (firstPageNanos < 0) {
+                    firstPageNanos = System.nanoTime();
+                }
+                pages.apply(p, reader);
+                tick();
+            } else if (r instanceof StreamRecord.End || r instanceof StreamRecord.Cancel) {
+                return r;
+            } else {
+                throw new StreamFormatException("unexpected record " + r.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private static SelfCheckReply reply(SelfCheckResult check) {
+        String summary = String.join("; ", check.problems());
+        if (check.isNotChecked()) {
+            return new SelfCheckReply(SelfCheckReply.Outcome.NOT_CHECKED, 0, 0, summary);
+        }
+        return new SelfCheckReply(check.passed() ? SelfCheckReply.Outcome.VERIFIED : SelfCheckReply.Outcome.CHECK_FAILED,
+                check.pagesChecked(), check.mismatches(), summary);
+    }
+
+    private void tellSource(String failure) {
+        SocketChannel c = channel;
+        if (c != null && c.isOpen()) {
+            try {
+                Replies.error(c, failure);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("could not tell the source", e);
+            }
+        }
+    }
+
+    private void close(boolean keep) {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // best effort
+        }
+        SocketChannel c = channel;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+        try {
+            if (!keep) {
+                vm.abandon();
+            }
+        } finally {
+            vm.close();
+        }
+    }
+
+    @Override
+    protected void onCancel() {
+        // accept() and read() block: closing the sockets is what wakes them
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // best effort
+        }
+        SocketChannel c = channel;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+
+    /** Closes the connection when nothing has arrived for the stall timeout. */
+    private void watchForStall(long lastBytes) {
+        Duration t = settings.stallTimeout();
+        CompletableFuture.runAsync(() -> {
+            StreamReader r = reader;
+            SocketChannel c = channel;
+            if (phase().isFinal() || c == null || !c.isOpen() || phase() == MigrationPhase.VERIFYING) {
+                return;
+            }
+            long now = r.bytesRead();
+            if (now == lastBytes) {
+                LOG.warn("incoming migration {}: nothing received for {} s, giving up", id(), t.toSeconds());
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // best effort
+                }
+                return;
+            }
+            watchForStall(now);
+        }, CompletableFuture.delayedExecutor(t.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    @Override
+    protected MigrationEvent progress(String message) {
+        StreamReader r = reader;
+        long bytes = r == null ? 0 : r.bytesRead();
+        PageWriter p = pages;
+        return new MigrationEvent(id(), MigrationRole.DESTINATION, phase(), round, bytes, p == null ? 0 : p.dataPages,
+                -1, rate(bytes), 0, Instant.now(), message);
+    }
+
+    private MigrationReport report(MigrationPhase outcome, String failure, SelfCheckResult check) {
+        StreamReader r = reader;
+        PageWriter p = pages;
+        Duration setup = firstPageNanos < 0 ? elapsed() : Duration.ofNanos(firstPageNanos - startNanos());
+        Duration downtime = finalRoundNanos < 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - finalRoundNanos);
+        return new MigrationReport(id(), MigrationRole.DESTINATION, outcome, failure, elapsed(), setup, downtime, round,
+                r == null ? 0 : r.bytesRead(), p == null ? 0 : p.dataPages, p == null ? 0 : p.zeroPages + p.fillPages, 0,
+                HintReport.none("hints are the source's business"), check, List.of());
+    }
+}

@@ -1,0 +1,432 @@
+package io.pagehint.engine.source;
+
+import io.pagehint.api.bitmap.PageBitmap;
+import io.pagehint.api.hint.HintSource;
+import io.pagehint.api.memory.GuestMemoryLayout;
+import io.pagehint.api.migration.HintReport;
+import io.pagehint.api.migration.MigrationEvent;
+import io.pagehint.api.migration.MigrationOptions;
+import io.pagehint.api.migration.MigrationPhase;
+import io.pagehint.api.migration.MigrationReport;
+import io.pagehint.api.migration.MigrationRole;
+import io.pagehint.api.migration.RoundReport;
+import io.pagehint.api.tighten.BitmapTightener;
+import io.pagehint.api.vm.SelfCheckResult;
+import io.pagehint.api.vm.VirtualMachine;
+import io.pagehint.engine.EngineSettings;
+import io.pagehint.engine.Services;
+import io.pagehint.engine.hints.HintGate;
+import io.pagehint.engine.hints.HintRounds;
+import io.pagehint.engine.memory.BlockViews;
+import io.pagehint.engine.memory.MigrationBitmap;
+import io.pagehint.engine.report.Events;
+import io.pagehint.engine.report.MigrationBase;
+import io.pagehint.engine.stream.Replies;
+import io.pagehint.engine.stream.RoundKind;
+import io.pagehint.engine.stream.SelfCheckReply;
+import io.pagehint.engine.stream.StreamWriter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The source end of one migration: pre-copy in rounds over one TCP connection.
+ *
+ * <pre>
+ * setup:   connect, header, LAYOUT, wait for ACCEPT, start the dirty log, mark every page,
+ * round r: ask for hints (command id r), send the migration bitmap while hints clear it,
+ *          stop hints, [send fills for hinted pages of a poisoning guest], harvest the dirty log,
+ *          stop-and-copy when what is left fits the downtime limit or r reaches the round limit
+ * final:   stop hints for good, pause the guest, harvest, send the rest, END, wait for RESULT
+ * </pre>
+ *
+ * Whatever happens the guest ends up whole: a failed or cancelled migration resumes a paused
+ * guest and removes its throttle; a completed one leaves it paused, since it now runs on the destination.
+ */
+public final class SourceMigration extends MigrationBase implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SourceMigration.class);
+
+    private final VirtualMachine vm;
+    private final InetSocketAddress destination;
+    private final MigrationOptions options;
+    private final Services services;
+    private final EngineSettings settings;
+    private final AtomicLong commandIds;
+    private final GuestMemoryLayout layout;
+    private final MigrationBitmap migration;
+    private final List<RoundReport> rounds = new ArrayList<>();
+
+    private volatile SocketChannel channel;
+    private volatile HintRounds hints;
+    private volatile int round;
+    private volatile long pagesLeft = -1;
+    private StreamWriter writer;
+    private PageSender sender;
+    private HintReport hintReportWithoutHints;
+    private long setupNanos = -1;
+    private long pausedAtNanos = -1;
+    private long downtimeNanos;
+    private int throttle;
+    private SelfCheckResult selfCheck;
+    private PageBitmap[] poisonFill;
+    private byte poisonValue;
+
+    public SourceMigration(VirtualMachine vm, InetSocketAddress destination, MigrationOptions options,
+                           Services services, EngineSettings settings, AtomicLong commandIds, Events events) {
+        super(UUID.randomUUID().toString(), MigrationRole.SOURCE, events, settings.eventInterval());
+        this.vm = vm;
+        this.destination = destination;
+        this.options = options;
+        this.services = services;
+        this.settings = settings;
+        this.commandIds = commandIds;
+        this.layout = vm.layout();
+        this.migration = new MigrationBitmap(layout);
+    }
+
+    /** The VM this migration moves. */
+    public VirtualMachine vm() {
+        return vm;
+    }
+
+    /** Called by the engine when a hint source or tightener this migration uses goes away. */
+    public void serviceGone(Object service, String what) {
+        HintRounds h = hints;
+        if (h != null && (h.source() == service || service instanceof BitmapTightener)) {
+            h.sourceLost(what + " went away during round " + round + "; the migration goes on without hints");
+        }
+    }
+
+    @Override
+    public void run() {
+        boolean paused = false;
+        boolean completed = false;
+        String failure = "";
+        MigrationPhase outcome = MigrationPhase.FAILED;
+        try {
+            setup();
+            runRounds();
+            HintRounds h = hints;
+            if (h != null) {
+                // no hint may be applied once the guest is paused, none at all in the last round
+                h.stopForGood();
+            }
+            phase(MigrationPhase.STOP_AND_COPY, "pausing the guest");
+            vm.control().pause();
+            paused = true;
+            pausedAtNanos = System.nanoTime();
+            sendRound(RoundKind.FINAL);
+            writer.end();
+            downtimeNanos = System.nanoTime() - pausedAtNanos;
+            phase(MigrationPhase.VERIFYING, "all RAM sent; waiting for the destination's check");
+            completed = awaitResult();
+            outcome = completed ? MigrationPhase.COMPLETED : MigrationPhase.FAILED;
+            if (!completed) {
+                failure = "the destination's self-check failed: " + selfCheck.problems();
+            }
+        } catch (Cancelled c) {
+            outcome = MigrationPhase.CANCELLED;
+            failure = c.getMessage();
+            sendCancel(failure);
+        } catch (InterruptedException e) {
+            outcome = MigrationPhase.CANCELLED;
+            failure = "interrupted";
+            sendCancel(failure);
+        } catch (Exception e) {
+            if (cancelRequested()) {
+                outcome = MigrationPhase.CANCELLED;
+                failure = cancelReason();
+            } else {
+                failure = describe(e);
+                LOG.warn("migration {} failed: {}", id(), failure, e);
+            }
+        } finally {
+            finish(paused, completed);
+        }
+        complete(report(outcome, failure));
+    }
+
+    private void setup() throws IOException, InterruptedException {
+        phase(MigrationPhase.SETUP, "connecting to " + destination);
+        channel = connect();
+        writer = new StreamWriter(channel, layout.guestPageSize(), new Pacer(options.bandwidthLimit()));
+        writer.header(UUID.fromString(id()));
+        writer.layout(layout);
+        Replies.Reply reply = withTimeout(settings.replyTimeout(), () -> Replies.read(channel), channel);
+        if (reply instanceof Replies.Reply.Reject r) {
+            throw new IOException("the destination rejected the migration: " + r.reason());
+        }
+        if (!(reply instanceof Replies.Reply.Accept)) {
+            throw new IOException("the destination answered the layout with " + reply);
+        }
+        // section 8: dirty logging before hints, so a page hinted free and then written is caught
+        vm.dirtyLog().start();
+        migration.setAll();
+        hints = openHints();
+        BlockViews views = new BlockViews(layout, vm.ram().maxViewBytes(), vm.ram()::view);
+        sender = new PageSender(views, vm.ram(), migration, writer);
+    }
+
+    private HintRounds openHints() {
+        if (!options.useHints()) {
+            hintReportWithoutHints = HintReport.none("hints not asked for");
+            return null;
+        }
+        Optional<BitmapTightener> tightener = services.tightener(layout.arch(), layout.machine());
+        if (tightener.isEmpty()) {
+            hintReportWithoutHints = HintReport.none("no tightener for " + layout.arch() + "/" + layout.machine());
+            return null;
+        }
+        Optional<HintSource> source = services.hintSource(vm.id(), options.hintTransport());
+        if (source.isEmpty()) {
+            hintReportWithoutHints = HintReport.none("no hint source for guest " + vm.id()
+                    + (options.hintTransport() == null ? "" : " on " + options.hintTransport()));
+            return null;
+        }
+        OptionalInt poison = source.get().pagePoison();
+        PageBitmap[] skipped = null;
+        if (poison.isPresent()) {
+            skipped = new PageBitmap[migration.blockCount()];
+            for (int b = 0; b < skipped.length; b++) {
+                skipped[b] = new PageBitmap(migration.block(b).size());
+            }
+        }
+        PageBitmap[] fills = skipped;
+        poisonFill = skipped;
+        poisonValue = poison.isPresent() ? (byte) poison.getAsInt() : 0;
+        return new HintRounds(source.get(),
+                (finished, failure) -> new HintGate(layout, tightener.get(), migration, fills,
+                        settings.applyStaleHints(), finished, failure),
+                commandIds, options.dropPageCache(), settings.applyStaleHints());
+    }
+
+    private void runRounds() throws IOException, InterruptedException {
+        long processedPages = 0;
+        long sendingNanos = 0;
+        while (true) {
+            long started = System.nanoTime();
+            long before = sender.pagesSent() + sender.zeroPages();
+            RoundReport r = sendRound(round == 0 ? RoundKind.BULK : RoundKind.ITERATE);
+            processedPages += sender.pagesSent() + sender.zeroPages() - before;
+            sendingNanos += System.nanoTime() - started;
+            long left = migration.remaining();
+            pagesLeft = left;
+            // stop-and-copy when the rest can go in the downtime limit at the rate measured so far
+            double pagesPerNano = processedPages == 0 ? 0 : (double) processedPages / Math.max(1, sendingNanos);
+            double estimateNanos = left == 0 ? 0 : pagesPerNano == 0 ? Double.MAX_VALUE : left / pagesPerNano;
+            if (estimateNanos <= options.downtimeLimit().toNanos()) {
+                LOG.debug("round {}: {} pages left, about {} ms: stop-and-copy", round, left, (long) (estimateNanos / 1e6));
+                return;
+            }
+            if (round >= options.maxRounds() - 1) {
+                event("round limit " + options.maxRounds() + " reached with " + left + " pages left");
+                return;
+            }
+            autoConverge(r);
+        }
+    }
+
+    /** One round: sends the bitmap, ends hinting, harvests. The final round harvests first (the guest is paused). */
+    private RoundReport sendRound(RoundKind kind) throws IOException, InterruptedException {
+        round++;
+        long started = System.nanoTime();
+        long sent0 = sender.pagesSent();
+        long zero0 = sender.zeroPages() + sender.fillPages();
+        long bytes0 = writer.bytesWritten();
+        long skipped0 = skippedByHints();
+        HintRounds h = hints;
+        long dirty = 0;
+        if (kind == RoundKind.FINAL) {
+            dirty = migration.harvest(vm.dirtyLog());
+        } else {
+            phase(kind == RoundKind.BULK ? MigrationPhase.BULK : MigrationPhase.ITERATE, "round " + round);
+            if (h != null) {
+                h.startRound(round);
+                if (kind == RoundKind.BULK) {
+                    // like the note's section 8, give the guest a moment to report before sending it all
+                    h.awaitCurrent(options.hintWait());
+                }
+            }
+        }
+        writer.round(round, kind);
+        sender.sendAll(this::checkpoint);
+        if (kind != RoundKind.FINAL) {
+            if (h != null) {
+                h.endRound();
+            }
+            if (poisonFill != null) {
+                // after the gate shut and before the harvest: every later DATA of these pages follows their FILL
+                sender.sendFills(poisonFill, poisonValue);
+            }
+            dirty = migration.harvest(vm.dirtyLog());
+        }
+        if (setupNanos < 0) {
+            setupNanos = started - startNanos();
+        }
+        RoundReport r = new RoundReport(round, Duration.ofNanos(System.nanoTime() - started),
+                sender.pagesSent() - sent0, sender.zeroPages() + sender.fillPages() - zero0,
+                writer.bytesWritten() - bytes0, skippedByHints() - skipped0, dirty);
+        rounds.add(r);
+        event("round " + round + " done: " + r.pagesSent() + " pages sent, " + r.zeroPages() + " zero, "
+                + r.pagesSkippedByHints() + " skipped by hints, " + dirty + " dirty");
+        return r;
+    }
+
+    private void autoConverge(RoundReport r) throws IOException {
+        if (!options.autoConverge() || round < 2) {
+            return;
+        }
+        long moved = r.pagesSent() + r.zeroPages();
+        if (r.dirtyPages() * 2 > moved && throttle < 99) {
+            throttle = throttle == 0 ? settings.throttleInitial() : Math.min(99, throttle + settings.throttleIncrement());
+            vm.control().throttle(throttle);
+            event("guest dirties memory faster than it is sent: throttled to " + throttle + "%");
+        }
+    }
+
+    private boolean awaitResult() throws IOException {
+        Replies.Reply reply = Replies.read(channel);
+        if (reply instanceof Replies.Reply.Result res) {
+            SelfCheckReply r = res.result();
+            selfCheck = switch (r.outcome()) {
+                case VERIFIED -> new SelfCheckResult(true, r.pagesChecked(), 0, List.of(), Duration.ZERO);
+                case CHECK_FAILED -> new SelfCheckResult(false, r.pagesChecked(), r.mismatches(), List.of(r.summary()), Duration.ZERO);
+                case NOT_CHECKED -> null;
+            };
+            return r.outcome() != SelfCheckReply.Outcome.CHECK_FAILED;
+        }
+        if (reply instanceof Replies.Reply.Error e) {
+            throw new IOException("the destination failed: " + e.reason());
+        }
+        throw new IOException("the destination answered END with " + reply);
+    }
+
+    private void checkpoint(long pagesSentSoFar) throws InterruptedException {
+        if (cancelRequested()) {
+            throw new Cancelled(cancelReason());
+        }
+        tick();
+    }
+
+    private void finish(boolean paused, boolean completed) {
+        HintRounds h = hints;
+        if (h != null) {
+            h.finish();
+        }
+        try {
+            vm.dirtyLog().stop();
+        } catch (RuntimeException e) {
+            LOG.warn("stopping the dirty log failed", e);
+        }
+        if (!completed) {
+            // the guest must come out of a failed migration running
+            try {
+                if (throttle > 0) {
+                    vm.control().throttle(0);
+                }
+                if (paused) {
+                    vm.control().resume();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.error("could not resume guest {} after the migration failed", vm.id(), e);
+            }
+        }
+        SocketChannel c = channel;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                LOG.debug("closing the connection", e);
+            }
+        }
+    }
+
+    private void sendCancel(String reason) {
+        StreamWriter w = writer;
+        SocketChannel c = channel;
+        if (w != null && c != null && c.isOpen()) {
+            try {
+                w.cancel(reason);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                LOG.debug("could not tell the destination about the cancel", e);
+            }
+        }
+    }
+
+    @Override
+    protected void onCancel() {
+        // a round that is blocked writing to a destination that stopped reading cannot see the
+        // flag: close the connection if the migration has not ended by itself shortly
+        scheduleIfNotDone(Duration.ofSeconds(2), () -> {
+            SocketChannel c = channel;
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // closing is all we can do
+                }
+            }
+        });
+    }
+
+    private SocketChannel connect() throws IOException {
+        SocketChannel c = SocketChannel.open();
+        try {
+            c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            c.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+            withTimeout(options.connectTimeout(), () -> {
+                c.connect(destination);
+                return null;
+            }, c);
+            return c;
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw new IOException("cannot reach the destination at " + destination + ": " + describe(e), e);
+        }
+    }
+
+    private long skippedByHints() {
+        HintRounds h = hints;
+        return h == null ? 0 : h.gate().counters().pagesSkipped();
+    }
+
+    @Override
+    protected MigrationEvent progress(String message) {
+        long bytes = writer == null ? 0 : writer.bytesWritten();
+        long pagesSent = sender == null ? 0 : sender.pagesSent();
+        return new MigrationEvent(id(), MigrationRole.SOURCE, phase(), round, bytes, pagesSent,
+                pagesLeft < 0 ? migration.remaining() : pagesLeft, rate(bytes), skippedByHints(), Instant.now(), message);
+    }
+
+    private MigrationReport report(MigrationPhase outcome, String failure) {
+        HintRounds h = hints;
+        HintReport hr = h != null ? h.report() : hintReportWithoutHints != null ? hintReportWithoutHints
+                : HintReport.none("the migration ended before hinting started");
+        long pagesSent = sender == null ? 0 : sender.pagesSent();
+        long zero = sender == null ? 0 : sender.zeroPages() + sender.fillPages();
+        return new MigrationReport(id(), MigrationRole.SOURCE, outcome, failure, elapsed(),
+                setupNanos < 0 ? elapsed() : Duration.ofNanos(setupNanos), Duration.ofNanos(downtimeNanos), round,
+                writer == null ? 0 : writer.bytesWritten(), pagesSent, zero, skippedByHints(), hr, selfCheck, rounds);
+    }
+
+    /** Thrown at a checkpoint after cancel() was called. */
+    private static final class Cancelled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Cancelled(String reason) {
+            super(reason);
+        }
+    }
+}

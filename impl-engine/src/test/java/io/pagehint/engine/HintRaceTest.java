@@ -1,0 +1,63 @@
+package io.pagehint.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pagehint.api.migration.MigrationOptions;
+import io.pagehint.api.migration.MigrationPhase;
+import io.pagehint.engine.toy.ToyGuest;
+import io.pagehint.engine.toy.ToyLayouts;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The invariant under attack: a busy guest reuses pages it hinted free while hints are still in
+ * flight, and hinting is slow enough to span several rounds and dirty-log harvests. With the rule
+ * "no hint after the harvest" every migration must arrive whole; with the rule switched off (the
+ * test-only switch) the same migrations must lose writes, or this test proves nothing.
+ */
+class HintRaceTest {
+
+    private static final int MIGRATIONS = 8;
+
+    @Test
+    void withTheRuleEveryMigrationOfABusyGuestArrivesWhole() throws Exception {
+        List<String> problems = race(EngineSettings.defaults());
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void withTheRuleSwitchedOffTheSameRaceLosesWrites() throws Exception {
+        EngineSettings d = EngineSettings.defaults();
+        EngineSettings unsafe = new EngineSettings(d.eventInterval(), d.stallTimeout(), d.replyTimeout(),
+                d.throttleInitial(), d.throttleIncrement(), true);
+        List<String> problems = race(unsafe);
+        System.out.println("stale-hint race: " + problems.size() + " of " + MIGRATIONS + " migrations broken: " + problems);
+        assertThat(problems).as("mismatches found with stale hints applied").isNotEmpty();
+    }
+
+    private static List<String> race(EngineSettings settings) throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < MIGRATIONS; i++) {
+            MigrationHarness harness = new MigrationHarness(settings);
+            try (ToyGuest guest = new ToyGuest("race-" + i, ToyLayouts.small(), ToyGuest.Behaviour.churn(2, 40, 100 + i))) {
+                // each piece is in flight 5 ms after the guest looked, a request outlives many rounds
+                // (the bandwidth limit gives rounds a realistic length), and under memory pressure the
+                // guest reuses 4 pages of every piece while it is in flight
+                harness.withHints(guest, 8, Duration.ofMillis(5), 4);
+                MigrationHarness.Run run = harness.migrate(guest, MigrationOptions.builder()
+                        .downtimeLimit(Duration.ZERO).maxRounds(20).autoConverge(false)
+                        .bandwidthLimit(100L << 20).hintWait(Duration.ZERO).build());
+                assertThat(run.source().rounds()).isGreaterThan(2);
+                if (run.destination().outcome() != MigrationPhase.COMPLETED) {
+                    problems.add("migration " + i + ": " + run.destination().failure());
+                }
+                if (run.source().outcome() == MigrationPhase.COMPLETED != (run.destination().outcome() == MigrationPhase.COMPLETED)) {
+                    problems.add("migration " + i + ": the two ends disagree on the outcome");
+                }
+            }
+        }
+        return problems;
+    }
+}
