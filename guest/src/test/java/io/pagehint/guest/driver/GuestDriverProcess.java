@@ -1,11 +1,7 @@
 package io.pagehint.guest.driver;
 
-import static io.pagehint.channel.testing.Layouts.MiB;
-
 import io.pagehint.api.memory.GuestMemoryLayout;
-import io.pagehint.api.vm.DeviceMemory;
-import io.pagehint.channel.testing.Layouts;
-import io.pagehint.channel.testing.SharedGuestRam;
+import io.pagehint.guest.kernel.BootOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,46 +14,64 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A guest in its own OS process: a {@link FakeKernel} over guest RAM mapped from a shared file,
- * with one channel driver started through {@link GuestDrivers}. The test process is the host. The
- * guest prints {@code STARTED} once its driver is connected and runs until its stdin closes.
+ * A guest in its own OS process: the reference kernel booted on RAM files in a directory the test
+ * (the host) chose, optionally fragmented, with one channel driver started through
+ * {@link GuestDrivers}. The guest boots and says {@code BOOTED}; once the host has mapped the RAM
+ * and opened its end it says {@code connect}, the guest starts its driver and says {@code STARTED};
+ * it runs until its stdin closes.
  */
 public final class GuestDriverProcess implements AutoCloseable {
 
-    /** What the guest looks like; the host computes the same free pages from the same values. */
-    public record Spec(String transport, Path endpoint, Path ramFile, long belowMiB, long aboveMiB, long seed,
-                       double usedFraction, boolean initOnAlloc, Integer poison) {
+    /** What the guest is. */
+    public record Spec(String transport, Path endpoint, Path dir, long ramMiB, long belowMiB, BootOptions options,
+                       double fragment, long seed) {
 
         public GuestMemoryLayout layout() {
-            return Layouts.withHole(belowMiB * MiB, aboveMiB * MiB);
+            return GuestFixture.pc(ramMiB, belowMiB);
         }
 
         List<String> args() {
-            return List.of(transport, endpoint.toString(), ramFile == null ? "-" : ramFile.toString(), Long.toString(belowMiB),
-                    Long.toString(aboveMiB), Long.toString(seed), Double.toString(usedFraction), Boolean.toString(initOnAlloc),
-                    poison == null ? "-" : Integer.toString(poison));
+            return List.of(transport, endpoint.toString(), dir.toString(), Long.toString(ramMiB), Long.toString(belowMiB),
+                    Boolean.toString(options.initOnAlloc()), Boolean.toString(options.pagePoison()), options.freeBitmap().name(),
+                    Double.toString(fragment), Long.toString(seed));
         }
 
         static Spec parse(String[] a) {
-            return new Spec(a[0], Path.of(a[1]), a[2].equals("-") ? null : Path.of(a[2]), Long.parseLong(a[3]), Long.parseLong(a[4]),
-                    Long.parseLong(a[5]), Double.parseDouble(a[6]), Boolean.parseBoolean(a[7]), a[8].equals("-") ? null : Integer.valueOf(a[8]));
+            BootOptions o = new BootOptions(Boolean.parseBoolean(a[5]), false, Boolean.parseBoolean(a[6]),
+                    BootOptions.FreeBitmapMode.valueOf(a[7]));
+            return new Spec(a[0], Path.of(a[1]), Path.of(a[2]), Long.parseLong(a[3]), Long.parseLong(a[4]), o,
+                    Double.parseDouble(a[8]), Long.parseLong(a[9]));
         }
     }
 
     private final Process process;
+    private final BufferedReader out;
+    private final Path log;
 
-    private GuestDriverProcess(Process process) {
+    private GuestDriverProcess(Process process, Path log) {
         this.process = process;
+        this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        this.log = log;
     }
 
-    /** Starts the guest process and waits until its driver is connected. */
-    public static GuestDriverProcess start(Spec spec, Path log, Duration timeout) throws IOException, InterruptedException {
+    /** Starts the guest process and waits until its kernel has booted (its RAM files exist). */
+    public static GuestDriverProcess boot(Spec spec, Path log, Duration timeout) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), GuestDriverProcess.class.getName()));
         cmd.addAll(spec.args());
-        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
-        GuestDriverProcess g = new GuestDriverProcess(p);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        GuestDriverProcess g = new GuestDriverProcess(new ProcessBuilder(cmd).redirectError(log.toFile()).start(), log);
+        g.expect("BOOTED", timeout);
+        return g;
+    }
+
+    /** Tells the guest to start its driver (the host end must be listening) and waits until it is connected. */
+    public void startDriver(Duration timeout) throws IOException {
+        process.getOutputStream().write("connect\n".getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+        expect("STARTED", timeout);
+    }
+
+    private void expect(String word, Duration timeout) {
         CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
             try {
                 return out.readLine();
@@ -66,48 +80,56 @@ public final class GuestDriverProcess implements AutoCloseable {
             }
         });
         try {
-            String first = line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!"STARTED".equals(first)) {
-                throw new IllegalStateException("guest process did not start (said " + first + "); see " + log);
+            String said = line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!word.equals(said)) {
+                throw new IllegalStateException("the guest process said " + said + " instead of " + word + "; see " + log);
             }
         } catch (Exception e) {
-            g.close();
-            throw new IllegalStateException("guest process did not start within " + timeout + "; see " + log, e);
+            close();
+            throw new IllegalStateException("the guest process did not say " + word + " within " + timeout + "; see " + log, e);
         }
-        return g;
-    }
-
-    public long pid() {
-        return process.pid();
     }
 
     public boolean isAlive() {
         return process.isAlive();
     }
 
-    /** Closes the guest's stdin so it shuts its driver down, then makes sure the process is gone. */
+    /** Closes the guest's stdin so it stops its driver, and makes sure the process is gone. */
     @Override
-    public void close() throws IOException, InterruptedException {
-        process.getOutputStream().close();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    public void close() {
+        try {
+            process.getOutputStream().close();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            process.destroyForcibly();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 
     public static void main(String[] args) throws Exception {
         Spec spec = Spec.parse(args);
-        GuestMemoryLayout layout = spec.layout();
-        DeviceMemory memory = spec.ramFile() == null ? null : SharedGuestRam.map(spec.ramFile(), layout);
-        FakeKernel kernel = new FakeKernel(layout, memory, FakeKernel.freePattern(layout, spec.seed(), spec.usedFraction()),
-                spec.initOnAlloc(), spec.poison());
-        try (GuestDriver driver = GuestDrivers.start(spec.transport(), spec.endpoint(), kernel)) {
-            System.out.println("STARTED");
+        try (GuestFixture guest = GuestFixture.boot(spec.dir(), null, spec.layout(), spec.options())) {
+            if (spec.fragment() > 0) {
+                guest.fragment(spec.fragment(), spec.seed());
+            }
+            System.out.println("BOOTED");
             System.out.flush();
-            while (System.in.read() >= 0) {
-                // run until the host test closes our stdin
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            if (!"connect".equals(in.readLine())) {
+                System.exit(0); // the host went away before the driver was wanted
+            }
+            try (GuestDriver driver = GuestDrivers.start(spec.transport(), spec.endpoint(), guest.kernel())) {
+                System.out.println("STARTED");
+                System.out.flush();
+                while (in.read() >= 0) {
+                    // runs until the host closes our stdin
+                }
             }
         }
         System.exit(0);
     }
-
 }
