@@ -71,8 +71,8 @@ public final class VirtioBalloonDriver extends ReconnectingDriver {
         kernel.registerShrinker(this::shrink);
     }
 
-    /** Connects to the device's doorbell and drives it until closed. */
-    public static VirtioBalloonDriver start(Path doorbell, HintingSupport kernel) throws IOException {
+    /** Drives the device behind {@code doorbell} until closed, connecting when it is there. */
+    public static VirtioBalloonDriver start(Path doorbell, HintingSupport kernel) {
         VirtioBalloonDriver d = new VirtioBalloonDriver(doorbell, kernel);
         d.start();
         return d;

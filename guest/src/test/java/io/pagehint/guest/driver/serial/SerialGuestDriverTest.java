@@ -162,6 +162,15 @@ class SerialGuestDriverTest {
     }
 
     @Test
+    void aGuestThatStartsBeforeItsHostConnectsWhenTheHostEndAppears() throws Exception {
+        guest = GuestFixture.boot(GuestFixture.pc(512, 256), BootOptions.defaults());
+        driver = GuestDrivers.start(HintSource.TRANSPORT_SERIAL, dir.resolve("port"), guest.kernel());
+        channel = SerialChannel.open(settings(), guest.layout(), publisher);
+        HintSource source = publisher.awaitPublications(1, WAIT).source;
+        ask(source, 1);
+    }
+
+    @Test
     void whenThePortIsSwappedTheDriverReconnectsAndTheSourceComesBack() throws Exception {
         HintSource first = connect(BootOptions.defaults(), settings());
         assertThat(first.isGuestConnected()).isTrue();
