@@ -94,6 +94,7 @@ class VirtioFuzzTest {
         if (random.nextBoolean()) {
             q.add(CMD + 4, 4, false, "stop");
         }
+        q.publish();
     }
 
     /** Overwrites a few fields of the rings or the command slots with edge or random values. */
