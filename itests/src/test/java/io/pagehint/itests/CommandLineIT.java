@@ -25,31 +25,20 @@ import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.hooks.service.ListenerHook;
 
 /** The pagehint commands inside the framework, as the Gogo commands {@code pagehint:<verb>} run them. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class CommandLineIT {
-
-    @Inject
-    BundleContext context;
+public class CommandLineIT extends InFramework {
 
     @Inject
     CommandProcessor gogo;
-
-    @Configuration
-    public Option[] config() {
-        return RuntimeBundles.options();
-    }
 
     /** Runs one Gogo command line and returns what it printed. */
     private String gogo(String commandLine) throws Exception {

@@ -7,31 +7,20 @@ import java.util.List;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 
 /** The runtime's bundles, booted in Felix as pagehint boots them, all come up. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class FrameworkHealthIT {
-
-    @Inject
-    BundleContext context;
+public class FrameworkHealthIT extends InFramework {
 
     @Inject
     ServiceComponentRuntime scr;
-
-    @Configuration
-    public Option[] config() {
-        return RuntimeBundles.options();
-    }
 
     @Test
     public void everyBundleIsActive() {

@@ -9,16 +9,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.inject.Inject;
-import org.junit.Assume;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
@@ -33,31 +29,16 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class HotSwapIT {
+public class HotSwapIT extends InFramework {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @Inject
-    BundleContext context;
-
-    @Inject
     ServiceComponentRuntime scr;
-
-    @Configuration
-    public Option[] config() {
-        return RuntimeBundles.options();
-    }
 
     @Test
     public void stoppingTheX86BundleTakesItsTightenerAwayWhileTheEngineStaysActive() throws Exception {
         Bundle x86 = bundle("io.pagehint.x86");
-        // Until the x86 and engine issues land, their bundles are empty skeletons without any DS
-        // component. From their first component on, everything below must hold. (Pax Exam 4.14's
-        // native container reports a failed assumption as a pass, hence the line on stderr.)
-        if (!declaresComponents(x86) || !declaresComponents(bundle("io.pagehint.engine"))) {
-            System.err.println("HotSwapIT SKIPPED: io.pagehint.x86 or io.pagehint.engine declares no DS component yet");
-            Assume.assumeTrue("io.pagehint.x86 and io.pagehint.engine declare no components yet", false);
-        }
         ServiceTracker<BitmapTightener, BitmapTightener> tighteners = new ServiceTracker<>(context,
                 context.createFilter("(&(objectClass=" + BitmapTightener.class.getName() + ")(" + BitmapTightener.ARCH + "=x86_64))"), null);
         tighteners.open(true);
@@ -104,10 +85,6 @@ public class HotSwapIT {
             context.ungetService(engineRef);
             tighteners.close();
         }
-    }
-
-    private static boolean declaresComponents(Bundle b) {
-        return b.getHeaders().get("Service-Component") != null;
     }
 
     private Bundle bundle(String symbolicName) {

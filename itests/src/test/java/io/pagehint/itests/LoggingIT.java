@@ -10,8 +10,6 @@ import java.util.function.ToIntFunction;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -24,16 +22,11 @@ import org.ops4j.pax.exam.util.Filter;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class LoggingIT {
+public class LoggingIT extends InFramework {
 
     @Inject
     @Filter("(pagehint.main=true)")
     ToIntFunction<String[]> pagehint;
-
-    @Configuration
-    public Option[] config() {
-        return RuntimeBundles.options();
-    }
 
     @Test
     public void theCommandLineBundleLogsEachCommandLineItRuns() throws Exception {

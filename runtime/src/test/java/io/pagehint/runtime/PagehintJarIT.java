@@ -30,12 +30,16 @@ class PagehintJarIT {
     record Run(int exitCode, String out, String err) {
     }
 
+    /** A pagehint process under way: its console files and its standard input, still open. */
+    private record Started(Process process, Path out, Path err, OutputStream stdin, String commandLine) {
+    }
+
     /**
-     * Runs pagehint with {@code java.io.tmpdir} pointed at this test's own folder, so the framework
+     * Starts pagehint with {@code java.io.tmpdir} pointed at this test's own folder, so the framework
      * storage it leaves (or not) can be seen. Standard input stays open, as at a terminal, unless
      * {@code stdin} is given: then it is written and closed.
      */
-    private Run pagehint(String stdin, List<String> jvmOptions, String... args) throws Exception {
+    private Started start(String stdin, List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + tmp));
         cmd.addAll(jvmOptions);
@@ -45,25 +49,34 @@ class PagehintJarIT {
         Path out = Files.createTempFile(tmp.getParent(), "pagehint-out", ".txt");
         Path err = Files.createTempFile(tmp.getParent(), "pagehint-err", ".txt");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        try (OutputStream in = p.getOutputStream()) {
-            if (stdin != null) {
+        OutputStream in = p.getOutputStream();
+        if (stdin != null) {
+            try (in) {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                in.close();
+            } catch (IOException endedBeforeReading) {
+                // what it printed says why
             }
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError("pagehint " + String.join(" ", args) + " did not end within 60 s; stderr: "
-                        + Files.readString(err));
-            }
-        } catch (IOException closedEarly) {
-            p.waitFor(60, TimeUnit.SECONDS);
         }
-        try {
-            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        return new Started(p, out, err, in, String.join(" ", args));
+    }
+
+    /** Waits for the process to end (60 s at most), closes its standard input, and deletes its console files. */
+    private static Run finish(Started s) throws Exception {
+        try (OutputStream in = s.stdin()) {
+            if (!s.process().waitFor(60, TimeUnit.SECONDS)) {
+                s.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new AssertionError("pagehint " + s.commandLine() + " did not end within 60 s; stderr: "
+                        + Files.readString(s.err()));
+            }
+            return new Run(s.process().exitValue(), Files.readString(s.out()), Files.readString(s.err()));
         } finally {
-            Files.delete(out);
-            Files.delete(err);
+            Files.delete(s.out());
+            Files.delete(s.err());
         }
+    }
+
+    private Run pagehint(String stdin, List<String> jvmOptions, String... args) throws Exception {
+        return finish(start(stdin, jvmOptions, args));
     }
 
     private Run pagehint(String... args) throws Exception {
@@ -90,7 +103,22 @@ class PagehintJarIT {
     }
 
     @Test
-    void infoAsJsonListsEveryBundleActiveAndEveryKindOfService() throws Exception {
+    void runtimesSideBySideEachHaveTheirOwnFrameworkStorage() throws Exception {
+        // a source, a guest and a destination runtime run at once on one machine
+        Started first = start(null, List.of(), "info");
+        Started second = start(null, List.of(), "info");
+
+        for (Run run : List.of(finish(first), finish(second))) {
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.out()).contains("io.pagehint.runtime");
+        }
+        try (var left = Files.list(tmp)) {
+            assertThat(left).as("framework storage left in java.io.tmpdir").isEmpty();
+        }
+    }
+
+    @Test
+    void infoAsJsonListsEveryBundleActiveAndTheServicesWithTheirProperties() throws Exception {
         Run run = pagehint("info", "--json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -103,6 +131,26 @@ class PagehintJarIT {
         assertThat(info.getAsJsonObject("services").keySet()).containsExactly("tighteners", "layoutProviders",
                 "hintSources", "virtualMachines", "vmProvisioners", "migrationServices");
         assertThat(info.get("startLevel").getAsInt()).isEqualTo(3);
+
+        JsonArray tighteners = info.getAsJsonObject("services").getAsJsonArray("tighteners");
+        assertThat(tighteners).hasSize(1);
+        JsonObject tightener = tighteners.get(0).getAsJsonObject();
+        assertThat(tightener.get("bundle").getAsString()).isEqualTo("io.pagehint.x86");
+        JsonObject props = tightener.getAsJsonObject("properties");
+        assertThat(props.get("pagehint.arch").getAsString()).isEqualTo("x86_64");
+        assertThat(props.getAsJsonArray("pagehint.machine")).extracting(JsonElement::getAsString).contains("pc", "q35");
+    }
+
+    @Test
+    void layoutPrintsTheQ35MapFromTheX86Provider() throws Exception {
+        Run run = pagehint("layout", "--machine", "q35", "--ram", "8G");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        // q35 puts 2 GiB below the PCI hole and the other 6 GiB from 4 GiB up, in one block
+        assertThat(run.out())
+                .containsPattern("0x0000000000100000  0x0000000080000000 +2047 MiB  ram +pc.ram \\+0x100000")
+                .containsPattern("0x0000000100000000  0x0000000280000000 +6 GiB  ram +pc.ram \\+0x80000000")
+                .containsPattern("0 +pc.ram +8 GiB +4 KiB");
     }
 
     @Test

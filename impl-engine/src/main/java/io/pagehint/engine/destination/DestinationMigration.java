@@ -93,10 +93,19 @@ public final class DestinationMigration extends MigrationBase implements Incomin
                     phase(MigrationPhase.VERIFYING, "all RAM received; checking the guest");
                     check = vm.verify();
                     Replies.result(channel, reply(check));
-                    boolean notChecked = check.isNotChecked();
-                    keep = check.passed() || notChecked;
-                    outcome = check.passed() ? MigrationPhase.COMPLETED : notChecked ? MigrationPhase.COMPLETED : MigrationPhase.FAILED;
-                    failure = check.passed() || notChecked ? "" : "the guest's self-check failed: " + check.problems();
+                    boolean good = check.passed() || check.isNotChecked();
+                    // the guest is ours only when the source hands it over
+                    StreamRecord last = reader.next();
+                    if (last instanceof StreamRecord.Commit && good) {
+                        keep = true;
+                        outcome = MigrationPhase.COMPLETED;
+                    } else if (last instanceof StreamRecord.Cancel c) {
+                        outcome = good ? MigrationPhase.CANCELLED : MigrationPhase.FAILED;
+                        failure = good ? "the source cancelled: " + c.reason()
+                                : "the guest's self-check failed: " + check.problems();
+                    } else {
+                        throw new StreamFormatException("COMMIT after a failed self-check");
+                    }
                 }
             }
         } catch (Exception e) {

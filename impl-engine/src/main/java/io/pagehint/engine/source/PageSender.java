@@ -61,6 +61,7 @@ final class PageSender {
 
     /** Sends every page in the migration bitmap, block by block, until it is empty. */
     void sendAll(Checkpoint checkpoint) throws IOException, InterruptedException {
+        checkpoint.reached(batch.pagesSent);
         // what the VMM said about backing is only good until the next harvest: a page written
         // after the question and before the harvest would otherwise go as zeros, and never again
         forgetUnbackedWindow();

@@ -82,6 +82,10 @@ public final class SourceMigration extends MigrationBase implements Runnable {
     private SelfCheckResult selfCheck;
     private PageBitmap[] poisonFill;
     private byte poisonValue;
+    /** Guards the hand-over: exactly one of COMMIT and CANCEL is ever written. */
+    private final Object handover = new Object();
+    private boolean committed;
+    private boolean cancelSent;
 
     public SourceMigration(VirtualMachine vm, InetSocketAddress destination, MigrationOptions options,
                            Services services, EngineSettings settings, AtomicLong commandIds, Events events) {
@@ -131,10 +135,24 @@ public final class SourceMigration extends MigrationBase implements Runnable {
             writer.end();
             downtimeNanos = System.nanoTime() - pausedAtNanos;
             phase(MigrationPhase.VERIFYING, "all RAM sent; waiting for the destination's check");
-            completed = awaitResult();
-            outcome = completed ? MigrationPhase.COMPLETED : MigrationPhase.FAILED;
-            if (!completed) {
+            boolean good = awaitResult();
+            if (cancelRequested()) {
+                throw new Cancelled(cancelReason());
+            }
+            if (good) {
+                synchronized (handover) {
+                    if (cancelSent) {
+                        throw new Cancelled(cancelReason());
+                    }
+                    // from here the guest lives on the destination
+                    writer.commit();
+                    committed = true;
+                }
+                completed = true;
+                outcome = MigrationPhase.COMPLETED;
+            } else {
                 failure = "the destination's self-check failed: " + selfCheck.problems();
+                sendCancel(failure);
             }
         } catch (Cancelled c) {
             outcome = MigrationPhase.CANCELLED;
@@ -356,7 +374,11 @@ public final class SourceMigration extends MigrationBase implements Runnable {
     private void sendCancel(String reason) {
         StreamWriter w = writer;
         SocketChannel c = channel;
-        if (w != null && c != null && c.isOpen()) {
+        synchronized (handover) {
+            if (w == null || c == null || !c.isOpen() || committed || cancelSent) {
+                return;
+            }
+            cancelSent = true;
             try {
                 w.cancel(reason);
             } catch (IOException | InterruptedException | RuntimeException e) {
@@ -367,6 +389,10 @@ public final class SourceMigration extends MigrationBase implements Runnable {
 
     @Override
     protected void onCancel() {
+        if (phase() == MigrationPhase.VERIFYING) {
+            // the migration thread only reads now: tell the destination at once, so it discards
+            sendCancel(cancelReason());
+        }
         // a round that is blocked writing to a destination that stopped reading cannot see the
         // flag: close the connection if the migration has not ended by itself shortly
         scheduleIfNotDone(Duration.ofSeconds(2), () -> {

@@ -18,6 +18,7 @@ public final class StreamFormat {
     public static final int TYPE_ROUND = 0x02;
     public static final int TYPE_PAGES = 0x03;
     public static final int TYPE_CANCEL = 0x04;
+    public static final int TYPE_COMMIT = 0x05;
     public static final int TYPE_END = 0x7F;
 
     public static final int REPLY_ACCEPT = 0x81;

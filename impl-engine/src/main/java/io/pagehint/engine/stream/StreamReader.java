@@ -21,12 +21,14 @@ public final class StreamReader {
     private final ReadableByteChannel in;
     private final CRC32C crc = new CRC32C();
     private final ByteBuffer recordHeader = ByteBuffer.allocate(StreamFormat.RECORD_HEADER_LENGTH);
-    private final ByteBuffer body = ByteBuffer.allocate(StreamFormat.MAX_LAYOUT_BODY);
+    /** Grows to the largest record body seen, at most {@link StreamFormat#MAX_LAYOUT_BODY}. */
+    private ByteBuffer body = ByteBuffer.allocate(256);
     private GuestMemoryLayout layout;
     private long[] blockPages;
     private int round;
     private boolean finalRound;
     private boolean ended;
+    private boolean endSeen;
     private long dataLeft;
     private long bytesRead;
     private long dataPages;
@@ -79,7 +81,7 @@ public final class StreamReader {
             throw new IllegalStateException("the data of the last PAGES record has not been read");
         }
         if (ended) {
-            throw new StreamFormatException("record after END or CANCEL");
+            throw new StreamFormatException("record after COMMIT or CANCEL");
         }
         recordHeader.clear();
         readFully(recordHeader);
@@ -99,6 +101,7 @@ public final class StreamReader {
             case StreamFormat.TYPE_PAGES -> readPages(length);
             case StreamFormat.TYPE_CANCEL -> readCancel(length);
             case StreamFormat.TYPE_END -> readEnd(length, crcBefore);
+            case StreamFormat.TYPE_COMMIT -> readCommit(length);
             default -> throw new StreamFormatException("unknown record type 0x" + Integer.toHexString(type));
         };
     }
@@ -111,6 +114,17 @@ public final class StreamReader {
         }
         readFully(dst);
         dataLeft -= n;
+    }
+
+    private StreamRecord readCommit(long length) throws IOException {
+        if (!endSeen) {
+            throw new StreamFormatException("COMMIT before END");
+        }
+        if (length != 0) {
+            throw new StreamFormatException("COMMIT has a body of " + length + " bytes");
+        }
+        ended = true;
+        return new StreamRecord.Commit();
     }
 
     private StreamRecord readLayout(long length) throws IOException {
@@ -128,6 +142,7 @@ public final class StreamReader {
 
     private StreamRecord readRound(long length) throws IOException {
         requireLayout("ROUND");
+        requireBeforeEnd("ROUND");
         if (length != StreamFormat.ROUND_BODY) {
             throw new StreamFormatException("ROUND body is " + length + " bytes, not " + StreamFormat.ROUND_BODY);
         }
@@ -150,6 +165,7 @@ public final class StreamReader {
 
     private StreamRecord readPages(long length) throws IOException {
         requireLayout("PAGES");
+        requireBeforeEnd("PAGES");
         if (round == 0) {
             throw new StreamFormatException("PAGES before the first ROUND");
         }
@@ -216,6 +232,7 @@ public final class StreamReader {
 
     private StreamRecord readEnd(long length, int crcBefore) throws IOException {
         requireLayout("END");
+        requireBeforeEnd("END");
         if (!finalRound) {
             throw new StreamFormatException("END before the final round");
         }
@@ -241,8 +258,14 @@ public final class StreamReader {
             throw new StreamFormatException("stream CRC-32C " + Integer.toHexString(crcBefore)
                     + " differs from the source's " + Integer.toHexString(sentCrc));
         }
-        ended = true;
+        endSeen = true;
         return new StreamRecord.End(new EndTotals((int) rounds, data, zero, fill, sentCrc));
+    }
+
+    private void requireBeforeEnd(String record) throws StreamFormatException {
+        if (endSeen) {
+            throw new StreamFormatException(record + " after END");
+        }
     }
 
     private void requireLayout(String record) throws StreamFormatException {
@@ -259,6 +282,9 @@ public final class StreamReader {
     }
 
     private ByteBuffer readExactly(int n) throws IOException {
+        if (body.capacity() < n) {
+            body = ByteBuffer.allocate(Math.max(n, Math.min(StreamFormat.MAX_LAYOUT_BODY, 2 * body.capacity())));
+        }
         body.clear().limit(n);
         readFully(body);
         body.flip();

@@ -21,4 +21,8 @@ public sealed interface StreamRecord {
 
     record End(EndTotals totals) implements StreamRecord {
     }
+
+    /** The source hands the guest over. */
+    record Commit() implements StreamRecord {
+    }
 }

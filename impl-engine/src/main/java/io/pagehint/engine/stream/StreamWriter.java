@@ -115,6 +115,13 @@ public final class StreamWriter {
         writeMeta();
     }
 
+    /** Hands the guest over, after a good RESULT. */
+    public void commit() throws IOException, InterruptedException {
+        meta.clear();
+        recordHeader(StreamFormat.TYPE_COMMIT, 0);
+        writeMeta();
+    }
+
     /** Writes END with the totals and the CRC of everything before it. */
     public EndTotals end() throws IOException, InterruptedException {
         EndTotals totals = new EndTotals(round, dataPages, zeroPages, fillPages, (int) crc.getValue());

@@ -57,6 +57,10 @@ public final class ToyIncomingVm implements IncomingVm {
                 problems.subList(0, Math.min(10, problems.size())), Duration.ZERO);
     }
 
+    public boolean isAbandoned() {
+        return abandoned;
+    }
+
     @Override
     public void abandon() {
         abandoned = true;

@@ -56,13 +56,23 @@ public final class Launcher {
 
     private final FrameworkStorage storage = FrameworkStorage.create();
     private final AtomicBoolean stopped = new AtomicBoolean();
-    private Framework framework;
+    /** Set once started; read by the shutdown hook on Ctrl-C. */
+    private volatile Framework framework;
 
     private Launcher() {
     }
 
+    /** System property: this jar's path, for commands that start more pagehint processes (demo, bench). */
+    public static final String JAR_PROPERTY = "pagehint.jar";
+
     public static void main(String[] args) {
         SPI_FLY_LOG.setLevel(Level.WARNING);
+        try {
+            System.setProperty(JAR_PROPERTY,
+                    new File(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getAbsolutePath());
+        } catch (URISyntaxException | SecurityException e) {
+            // only the commands that start other pagehint processes need it, and they say so
+        }
         int code = new Launcher().run(args);
         System.out.flush();
         System.err.flush();
@@ -117,8 +127,7 @@ public final class Launcher {
         p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         p.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(topLevel));
         // Gogo's shell reads the console only when asked to (pagehint shell opens its own session);
-        // a -Dgosh.args on the java command line still wins, as every framework property falls back
-        // to system properties only when unset here.
+        // -Dgosh.args=... on the java command line overrides this, as in any Felix launcher
         p.put("gosh.args", System.getProperty("gosh.args", "--nointeractive"));
         // EventAdmin prints its warnings on stdout, among a command's output (--json!), and warns on
         // every quick shutdown that it was interrupted while delivering framework events

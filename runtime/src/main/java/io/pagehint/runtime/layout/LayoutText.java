@@ -21,9 +21,9 @@ public final class LayoutText {
                 format(layout.guestPageSize()));
         out.println();
         out.println("Guest-physical map (END is exclusive)");
-        out.printf("  %-18s  %-18s  %10s  %-8s  %s%n", "START", "END", "SIZE", "TYPE", "DETAIL");
+        out.printf("  %-18s  %-18s  %12s  %-8s  %s%n", "START", "END", "SIZE", "TYPE", "DETAIL");
         for (MemoryMap.Row row : MemoryMap.of(layout)) {
-            out.printf("  " + ADDR + "  " + ADDR + "  %10s  %-8s  %s%n", row.start(), row.end(), format(row.size()),
+            out.printf("  " + ADDR + "  " + ADDR + "  %12s  %-8s  %s%n", row.start(), row.end(), format(row.size()),
                     row.kind().label(), detail(row));
         }
         out.println();

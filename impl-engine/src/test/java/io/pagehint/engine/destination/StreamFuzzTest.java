@@ -1,0 +1,204 @@
+package io.pagehint.engine.destination;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pagehint.api.memory.GuestMemoryLayout;
+import io.pagehint.engine.stream.PageRun;
+import io.pagehint.engine.stream.RoundKind;
+import io.pagehint.engine.stream.StreamReader;
+import io.pagehint.engine.stream.StreamRecord;
+import io.pagehint.engine.stream.StreamWriter;
+import io.pagehint.engine.toy.ToyGuest;
+import io.pagehint.engine.toy.ToyIncomingVm;
+import io.pagehint.engine.toy.ToyLayouts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The destination against a hostile or broken source: valid streams, mutated in every way a
+ * wire can mutate them, fed to the reader and the page writer. Every stream must either be
+ * accepted whole or end in an IOException (never another exception, which would be a bug that a
+ * peer could trigger, and never a write outside guest RAM, which the views would report as
+ * IndexOutOfBoundsException). {@code -Dpagehint.fuzz.iterations=N} runs longer.
+ */
+class StreamFuzzTest {
+
+    private static final int ITERATIONS = Integer.getInteger("pagehint.fuzz.iterations", 100_000);
+
+    @Test
+    void mutatedStreamsEndInAnIoExceptionOrAreWhole() throws Exception {
+        GuestMemoryLayout layout = ToyLayouts.pc(1L << 20, 0, 4096, 256L << 10);
+        List<byte[]> seeds = List.of(validStream(layout, 1), validStream(layout, 2), validStream(layout, 3));
+        try (ToyGuest guest = new ToyGuest("fuzz", layout, ToyGuest.Behaviour.idle(0))) {
+            ToyIncomingVm vm = new ToyIncomingVm(guest);
+            SplittableRandom rnd = new SplittableRandom(42);
+            int whole = 0;
+            int rejected = 0;
+            for (int i = 0; i < ITERATIONS; i++) {
+                byte[] stream = mutate(seeds.get(rnd.nextInt(seeds.size())), rnd);
+                try {
+                    readAll(stream, vm);
+                    whole++;
+                } catch (IOException expected) {
+                    rejected++;
+                } catch (RuntimeException bug) {
+                    throw new AssertionError("iteration " + i + ": " + bug, bug);
+                }
+            }
+            assertThat(whole + rejected).isEqualTo(ITERATIONS);
+            assertThat(rejected).as("most mutations must be caught").isGreaterThan(ITERATIONS / 2);
+        }
+    }
+
+    @Test
+    void anUnmutatedStreamIsReadWhole() throws Exception {
+        GuestMemoryLayout layout = ToyLayouts.pc(1L << 20, 0, 4096, 256L << 10);
+        try (ToyGuest guest = new ToyGuest("fuzz-clean", layout, ToyGuest.Behaviour.idle(0))) {
+            assertThat(readAll(validStream(layout, 7), new ToyIncomingVm(guest))).isInstanceOf(StreamRecord.Commit.class);
+        }
+    }
+
+    /** Reads a stream the way DestinationMigration does; returns its last record. */
+    private static StreamRecord readAll(byte[] stream, ToyIncomingVm vm) throws IOException {
+        ReadableByteChannel in = Channels.newChannel(new java.io.ByteArrayInputStream(stream));
+        StreamReader reader = new StreamReader(in);
+        reader.readHeader();
+        StreamRecord first = reader.next();
+        if (!(first instanceof StreamRecord.Layout l) || !l.layout().equals(vm.layout())) {
+            throw new IOException("layout rejected");
+        }
+        PageWriter pages = new PageWriter(vm);
+        while (true) {
+            StreamRecord r = reader.next();
+            if (r instanceof StreamRecord.Pages p) {
+                pages.apply(p, reader);
+            } else if (r instanceof StreamRecord.Commit || r instanceof StreamRecord.Cancel) {
+                return r;
+            }
+        }
+    }
+
+    /** A stream of three rounds of random runs over every block, ending in END and COMMIT. */
+    private static byte[] validStream(GuestMemoryLayout layout, long seed) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        GatheringByteChannel out = new GatheringAdapter(Channels.newChannel(bytes));
+        StreamWriter w = new StreamWriter(out, layout.guestPageSize(), null);
+        w.header(UUID.randomUUID());
+        w.layout(layout);
+        ByteBuffer page = ByteBuffer.allocate(layout.guestPageSize());
+        for (int round = 1; round <= 3; round++) {
+            w.round(round, round == 1 ? RoundKind.BULK : round == 3 ? RoundKind.FINAL : RoundKind.ITERATE);
+            for (int b = 0; b < layout.blocks().size(); b++) {
+                long pages = layout.blocks().get(b).pages(layout.guestPageSize());
+                List<PageRun> runs = new ArrayList<>();
+                List<ByteBuffer> data = new ArrayList<>();
+                for (long p = 0; p < pages && runs.size() < 40; ) {
+                    int n = (int) Math.min(pages - p, 1 + rnd.nextInt(6));
+                    switch (rnd.nextInt(3)) {
+                        case 0 -> {
+                            if (data.size() + n <= 6) { // a few pages of data keep each stream small
+                                runs.add(PageRun.data(p, n));
+                                for (int k = 0; k < n; k++) {
+                                    data.add(page.duplicate());
+                                }
+                            }
+                        }
+                        case 1 -> runs.add(PageRun.zero(p, n));
+                        default -> runs.add(PageRun.fill(p, n, (byte) 0xAA));
+                    }
+                    p += n + rnd.nextInt(20);
+                }
+                if (!runs.isEmpty()) {
+                    w.pages(b, runs, data.toArray(ByteBuffer[]::new), data.size());
+                }
+            }
+        }
+        w.end();
+        w.commit();
+        return bytes.toByteArray();
+    }
+
+    private static byte[] mutate(byte[] s, SplittableRandom rnd) {
+        byte[] m = s.clone();
+        switch (rnd.nextInt(6)) {
+            case 0 -> { // flip a few bytes
+                for (int i = 0, n = 1 + rnd.nextInt(4); i < n; i++) {
+                    m[rnd.nextInt(m.length)] ^= (byte) (1 + rnd.nextInt(255));
+                }
+            }
+            case 1 -> { // truncate
+                m = java.util.Arrays.copyOf(m, rnd.nextInt(m.length));
+            }
+            case 2 -> { // a huge or odd 32-bit field somewhere (lengths, counts, offsets)
+                int at = rnd.nextInt(m.length - 4);
+                int v = rnd.nextBoolean() ? -1 : rnd.nextInt();
+                ByteBuffer.wrap(m).putInt(at, v);
+            }
+            case 3 -> { // a 64-bit field: page offsets
+                int at = rnd.nextInt(m.length - 8);
+                ByteBuffer.wrap(m).putLong(at, rnd.nextBoolean() ? Long.MAX_VALUE : rnd.nextLong());
+            }
+            case 4 -> { // duplicate a slice (records repeated or out of order)
+                int from = rnd.nextInt(m.length);
+                int len = Math.min(m.length - from, 1 + rnd.nextInt(256));
+                int to = rnd.nextInt(m.length);
+                byte[] out = new byte[m.length + len];
+                System.arraycopy(m, 0, out, 0, to);
+                System.arraycopy(m, from, out, to, len);
+                System.arraycopy(m, to, out, to + len, m.length - to);
+                m = out;
+            }
+            default -> { // random garbage after a valid prefix
+                int keep = rnd.nextInt(m.length);
+                byte[] out = java.util.Arrays.copyOf(m, keep + 64);
+                for (int i = keep; i < out.length; i++) {
+                    out[i] = (byte) rnd.nextInt();
+                }
+                m = out;
+            }
+        }
+        return m;
+    }
+
+    /** A gathering channel over any writable channel. */
+    private record GatheringAdapter(java.nio.channels.WritableByteChannel ch) implements GatheringByteChannel {
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            long n = 0;
+            for (int i = offset; i < offset + length; i++) {
+                n += ch.write(srcs[i]);
+            }
+            return n;
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs) throws IOException {
+            return write(srcs, 0, srcs.length);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            return ch.write(src);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return ch.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+    }
+}

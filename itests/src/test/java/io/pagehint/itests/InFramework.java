@@ -1,0 +1,23 @@
+package io.pagehint.itests;
+
+import javax.inject.Inject;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.BundleContext;
+
+/**
+ * What every in-framework test shares: the framework booted with the runtime's bundles
+ * ({@link RuntimeBundles#options()}) and the probe's bundle context. Subclasses run with
+ * {@code @RunWith(PaxExam.class)} and {@code @ExamReactorStrategy(PerClass.class)}: one framework
+ * per test class.
+ */
+public abstract class InFramework {
+
+    @Inject
+    protected BundleContext context;
+
+    @Configuration
+    public Option[] config() {
+        return RuntimeBundles.options();
+    }
+}
