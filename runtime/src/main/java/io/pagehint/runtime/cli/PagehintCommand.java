@@ -3,6 +3,7 @@ package io.pagehint.runtime.cli;
 import io.pagehint.runtime.command.DemoCommand;
 import io.pagehint.runtime.command.GuestCheckCommand;
 import io.pagehint.runtime.command.GuestCommand;
+import io.pagehint.runtime.command.HintsCommand;
 import io.pagehint.runtime.command.InfoCommand;
 import io.pagehint.runtime.command.LayoutCommand;
 import io.pagehint.runtime.command.MigrateCommand;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
                 GuestCheckCommand.class,
                 ReceiveCommand.class,
                 MigrateCommand.class,
+                HintsCommand.class,
                 DemoCommand.class,
                 ShellCommand.class,
                 HelpCommand.class,
