@@ -21,8 +21,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The reference guest's real kernel on RAM and dirty-log files in a private /dev/shm directory,
  * and the host's own mapping of the same RAM (the device memory a VMM gives its device models,
- * whose writes mark the dirty log). For driver tests in one process; a guest process uses
- * {@link GuestDriverProcess}.
+ * whose writes mark the dirty log). For driver tests in one process; tests across processes run
+ * the guest process itself ({@link io.pagehint.guest.testing.GuestProcessHandle}).
  */
 public final class GuestFixture implements AutoCloseable {
 
@@ -53,23 +53,22 @@ public final class GuestFixture implements AutoCloseable {
     public static GuestFixture boot(GuestMemoryLayout layout, BootOptions options) {
         ShmDir shm = new ShmDir();
         try {
-            return boot(shm.path(), shm, layout, options);
+            GuestPhysicalMemory mem = GuestPhysicalMemory.create(shm.resolve("ram"), shm.resolve("dirty-log"), layout);
+            return new GuestFixture(shm.path(), shm, layout, mem, GuestKernel.boot(mem, options));
         } catch (IOException | RuntimeException e) {
             shm.close();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
     }
 
-    /** Boots a kernel into fresh RAM files in {@code dir} (a guest process does this in the directory its host gave it). */
-    public static GuestFixture boot(Path dir, ShmDir owned, GuestMemoryLayout layout, BootOptions options) throws IOException {
-        GuestPhysicalMemory mem = GuestPhysicalMemory.create(dir.resolve("ram"), dir.resolve("dirty-log"), layout);
-        return new GuestFixture(dir, owned, layout, mem, GuestKernel.boot(mem, options));
-    }
-
-    /** Takes up the kernel a guest process booted in {@code dir}: the host's view of it, for expectations. */
-    public static GuestFixture attach(Path dir, GuestMemoryLayout layout) throws IOException {
-        GuestPhysicalMemory mem = GuestPhysicalMemory.open(dir.resolve("ram"), dir.resolve("dirty-log"), layout);
-        return new GuestFixture(dir, null, layout, mem, GuestKernel.attach(mem));
+    /**
+     * The kernel of a guest process ({@link io.pagehint.guest.testing.GuestProcessHandle}) as it
+     * stands in its RAM now: the host's view of it, for expectations. Take a new one after the guest
+     * has changed: the allocator's counters are read once.
+     */
+    public static GuestFixture attach(Path ramFile, Path dirtyLog, GuestMemoryLayout layout) throws IOException {
+        GuestPhysicalMemory mem = GuestPhysicalMemory.open(ramFile, dirtyLog, layout);
+        return new GuestFixture(ramFile.getParent(), null, layout, mem, GuestKernel.attach(mem));
     }
 
     public GuestMemoryLayout layout() {
@@ -88,7 +87,7 @@ public final class GuestFixture implements AutoCloseable {
     public synchronized GuestPhysicalMemory hostMemory() {
         if (hostMemory == null) {
             try {
-                hostMemory = GuestPhysicalMemory.open(dir.resolve("ram"), dir.resolve("dirty-log"), layout);
+                hostMemory = GuestPhysicalMemory.open(dir.resolve("ram"), dir.resolve("dirty-log"), layout); // as boot() named them
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -113,6 +112,19 @@ public final class GuestFixture implements AutoCloseable {
             }
         }
         return b;
+    }
+
+    /**
+     * Whether {@code hinted} is what a virtio round should bring from a guest whose wholly free
+     * max-order blocks were {@code wholeBlocks}: only such blocks, and all of them but what the
+     * kernel keeps back for itself (a hint block is taken only above a zone's min watermark, as
+     * Linux's {@code __GFP_NOMEMALLOC} allocation is: at most one block per zone, one zone per RAM range here).
+     */
+    public static boolean allWholeBlocksButTheReserve(PageBitmap hinted, PageBitmap wholeBlocks, GuestMemoryLayout layout, int order) {
+        PageBitmap outside = hinted.copy();
+        outside.andNot(wholeBlocks);
+        long missing = wholeBlocks.cardinality() - hinted.cardinality();
+        return outside.cardinality() == 0 && missing >= 0 && missing <= (long) layout.ramRanges().size() << order;
     }
 
     /**

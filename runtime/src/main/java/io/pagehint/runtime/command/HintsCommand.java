@@ -10,12 +10,12 @@ import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
 import io.pagehint.runtime.cli.Durations;
-import io.pagehint.runtime.cli.MachineOptions;
 import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.format.Json;
 import io.pagehint.runtime.hints.HintsReport;
 import io.pagehint.runtime.migration.GuestAttachment;
 import io.pagehint.runtime.migration.GuestFiles;
+import io.pagehint.runtime.migration.GuestOptions;
 import io.pagehint.runtime.migration.HintChannel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,20 +38,8 @@ public final class HintsCommand implements Callable<Integer> {
 
     private final CliContext context;
 
-    @Option(names = "--ram-file", required = true, paramLabel = "<file>", description = "The guest's RAM file.")
-    Path ramFile;
-
-    @Option(names = "--dirty-log", required = true, paramLabel = "<file>", description = "The guest's dirty-log file.")
-    Path dirtyLog;
-
-    @Option(names = "--guest-control", required = true, paramLabel = "<socket>", description = "The guest's control socket.")
-    Path control;
-
     @Mixin
-    MachineOptions machineOptions;
-
-    @Option(names = "--vm-id", paramLabel = "<id>", description = "The guest's id here (default: the control socket's file name).")
-    String vmId;
+    GuestOptions guestOptions;
 
     @Option(names = "--channel", required = true, paramLabel = "serial|virtio", description = "The hint channel to ask over.")
     String channel;
@@ -85,8 +73,8 @@ public final class HintsCommand implements Callable<Integer> {
         if (kind == null) {
             throw new CliException("--channel is serial or virtio", PagehintCli.EXIT_USAGE);
         }
-        String id = vmId != null ? vmId : control.getFileName().toString();
-        GuestFiles files = new GuestFiles(id, machineOptions.spec(), ramFile, dirtyLog, control);
+        GuestFiles files = guestOptions.files();
+        String id = files.vmId();
         try (GuestAttachment guest = GuestAttachment.attach(context, files, new HintChannel(kind, channelSocket))) {
             HintSource source = guest.hints();
             GuestMemoryLayout layout = guest.vm().layout();

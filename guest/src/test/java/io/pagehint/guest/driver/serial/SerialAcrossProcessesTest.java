@@ -7,20 +7,20 @@ import io.pagehint.api.hint.HintRequestOptions;
 import io.pagehint.api.hint.HintSource;
 import io.pagehint.api.hint.HintStatus;
 import io.pagehint.api.memory.GuestMemoryLayout;
+import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.channel.serial.SerialChannel;
 import io.pagehint.channel.serial.SerialSettings;
 import io.pagehint.channel.testing.RecordingConsumer;
 import io.pagehint.channel.testing.RecordingPublisher;
-import io.pagehint.guest.driver.GuestDriverProcess;
 import io.pagehint.guest.driver.GuestFixture;
-import io.pagehint.guest.kernel.BootOptions;
-import io.pagehint.guest.testing.ShmDir;
+import io.pagehint.guest.testing.GuestProcessHandle;
+import io.pagehint.guest.testing.TestLayouts;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The serial port here, the reference guest with its driver in another OS process, as a VMM runs them. */
+/** The serial port here; the reference guest process ({@code pagehint guest --serial}) in another OS process. */
 class SerialAcrossProcessesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -30,36 +30,34 @@ class SerialAcrossProcessesTest {
 
     @Test
     void aGuestProcessAnswersWithItsFreePagesAndComesBackAfterTheHostEndRestarts() throws Exception {
-        try (ShmDir shm = new ShmDir()) {
-            GuestDriverProcess.Spec spec = new GuestDriverProcess.Spec(HintSource.TRANSPORT_SERIAL, dir.resolve("serial.sock"),
-                    shm.path(), 512, 256, BootOptions.defaults(), 0.5, 77);
-            GuestMemoryLayout layout = spec.layout();
-            RecordingPublisher publisher = new RecordingPublisher();
-            SerialChannel channel = SerialChannel.open(SerialSettings.defaults("vm-x", spec.endpoint()), layout, publisher);
-            try (GuestDriverProcess process = GuestDriverProcess.boot(spec, dir.resolve("guest.log"), WAIT);
-                 GuestFixture seen = GuestFixture.attach(shm.path(), layout)) {
-                process.startDriver(WAIT);
-                PageBitmap expected = seen.freePages(); // the guest is idle now: this is what it must say
-                HintSource source = publisher.awaitPublications(1, WAIT).source;
-                RecordingConsumer consumer = new RecordingConsumer();
-                source.request(new HintRequestOptions(1, false), consumer);
-                assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
-                assertThat(consumer.pages(layout.pfnLimit()).sameBits(expected)).isTrue();
-                assertThat(source.memInfo(WAIT).orElseThrow().freePages()).isEqualTo(expected.cardinality());
-
-                // the host end is swapped while the guest runs on
-                channel.close();
-                publisher.awaitNoneLive(WAIT);
-                channel = SerialChannel.open(SerialSettings.defaults("vm-x", spec.endpoint()), layout, publisher);
-                HintSource again = publisher.awaitPublications(2, WAIT).source;
-                RecordingConsumer second = new RecordingConsumer();
-                again.request(new HintRequestOptions(2, false), second);
-                assertThat(second.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
-                assertThat(second.pages(layout.pfnLimit()).sameBits(expected)).isTrue();
-                assertThat(process.isAlive()).isTrue();
-            } finally {
-                channel.close();
+        Path socket = dir.resolve("serial.sock");
+        GuestMemoryLayout layout = TestLayouts.x86(new MachineSpec("x86_64", "q35", 512L << 20));
+        RecordingPublisher publisher = new RecordingPublisher();
+        SerialChannel channel = SerialChannel.open(SerialSettings.defaults("vm-x", socket), layout, publisher);
+        try (GuestProcessHandle guest = GuestProcessHandle.start("512M", "--serial", socket.toString())) {
+            HintSource source = publisher.awaitPublications(1, WAIT).source;
+            PageBitmap expected;
+            try (GuestFixture idle = GuestFixture.attach(guest.ramFile(), guest.dirtyLog(), layout)) {
+                expected = idle.freePages(); // an idle guest: this is what it must say
             }
+            RecordingConsumer consumer = new RecordingConsumer();
+            source.request(new HintRequestOptions(1, false), consumer);
+            assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
+            assertThat(consumer.pages(layout.pfnLimit()).sameBits(expected)).isTrue();
+            assertThat(source.memInfo(WAIT).orElseThrow().freePages()).isEqualTo(expected.cardinality());
+
+            // the host end is swapped while the guest runs on
+            channel.close();
+            publisher.awaitNoneLive(WAIT);
+            channel = SerialChannel.open(SerialSettings.defaults("vm-x", socket), layout, publisher);
+            HintSource again = publisher.awaitPublications(2, WAIT).source;
+            RecordingConsumer second = new RecordingConsumer();
+            again.request(new HintRequestOptions(2, false), second);
+            assertThat(second.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
+            assertThat(second.pages(layout.pfnLimit()).sameBits(expected)).isTrue();
+            assertThat(guest.process().isAlive()).isTrue();
+        } finally {
+            channel.close();
         }
     }
 }
