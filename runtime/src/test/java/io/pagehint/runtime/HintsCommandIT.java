@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.pagehint.api.memory.MachineSpec;
-import io.pagehint.runtime.migration.GuestFiles;
+import io.pagehint.runtime.process.GuestFiles;
 import io.pagehint.runtime.process.GuestRun;
 import io.pagehint.runtime.process.PagehintProcess;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The command lines of {@code pagehint guest} and {@code pagehint guest-check}, parsed once here
@@ -39,6 +40,7 @@ public final class GuestArguments {
               --serial SOCKET           connect the virtio-serial hint driver to this host socket
               --virtio SOCKET           connect the virtio-balloon hint driver to this doorbell socket
               --attach                  take up the kernel already in the RAM file instead of booting
+              --paused                  start with the vCPUs stopped until RESUME (like QEMU's -S)
             """;
 
     public static final String CHECK_USAGE = """
@@ -49,25 +51,21 @@ public final class GuestArguments {
     private GuestArguments() {
     }
 
+    private static final Set<String> GUEST_FLAGS = Set.of("--init-on-alloc", "--init-on-free", "--page-poison", "--attach",
+            "--paused");
+    private static final Set<String> GUEST_VALUES = Set.of("--arch", "--machine", "--ram", "--ram-file", "--dirty-log",
+            "--control", "--workload", "--rate", "--mb-per-s", "--size", "--vcpus", "--seed", "--free-bitmap", "--serial",
+            "--virtio");
+    private static final Set<String> CHECK_FLAGS = Set.of("--json");
+    private static final Set<String> CHECK_VALUES = Set.of("--arch", "--machine", "--ram", "--ram-file");
+
     /** Parses {@code pagehint guest}'s arguments; null for {@code --help}. */
     public static GuestConfig parseGuest(String[] args) {
-        Map<String, String> o = new HashMap<>();
-        Map<String, String> machineOptions = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--help", "-h" -> {
-                    return null;
-                }
-                case "--init-on-alloc", "--init-on-free", "--page-poison", "--attach" -> o.put(a, "true");
-                case "-o", "--option", "--machine-option" -> machineOption(value(args, ++i, a), machineOptions);
-                case "--arch", "--machine", "--ram", "--ram-file", "--dirty-log", "--control", "--workload", "--rate",
-                     "--mb-per-s", "--size", "--vcpus", "--seed", "--free-bitmap", "--serial", "--virtio" ->
-                        o.put(a, value(args, ++i, a));
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
+        Map<String, String> o = scan(args, GUEST_FLAGS, GUEST_VALUES);
+        if (o == null) {
+            return null;
         }
-        MachineSpec machine = machine(o, machineOptions);
+        MachineSpec machine = machine(o);
         WorkloadSpec.Kind kind = WorkloadSpec.Kind.of(o.getOrDefault("--workload", "idle"));
         long size = o.containsKey("--size") ? Sizes.parse(o.get("--size")) : machine.ramBytes() / 2;
         WorkloadSpec workload = new WorkloadSpec(kind, number(o, "--rate", 0), number(o, "--mb-per-s", 64), size);
@@ -81,7 +79,8 @@ public final class GuestArguments {
         return new GuestConfig(machine, path(o, "--ram-file"), path(o, "--dirty-log"), path(o, "--control"), workload,
                 (int) integer(o, "--vcpus", 1), integer(o, "--seed", 1), boot,
                 o.containsKey("--serial") ? Path.of(o.get("--serial")) : null,
-                o.containsKey("--virtio") ? Path.of(o.get("--virtio")) : null, o.containsKey("--attach"));
+                o.containsKey("--virtio") ? Path.of(o.get("--virtio")) : null, o.containsKey("--attach"),
+                o.containsKey("--paused"));
     }
 
     /** What {@code pagehint guest-check} is asked. */
@@ -90,27 +89,48 @@ public final class GuestArguments {
 
     /** Parses {@code pagehint guest-check}'s arguments; null for {@code --help}. */
     public static CheckConfig parseCheck(String[] args) {
-        Map<String, String> o = new HashMap<>();
-        Map<String, String> machineOptions = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--help", "-h" -> {
-                    return null;
-                }
-                case "--json" -> o.put(a, "true");
-                case "-o", "--option", "--machine-option" -> machineOption(value(args, ++i, a), machineOptions);
-                case "--arch", "--machine", "--ram", "--ram-file" -> o.put(a, value(args, ++i, a));
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
-        }
-        return new CheckConfig(machine(o, machineOptions), path(o, "--ram-file"), o.containsKey("--json"));
+        Map<String, String> o = scan(args, CHECK_FLAGS, CHECK_VALUES);
+        return o == null ? null : new CheckConfig(machine(o), path(o, "--ram-file"), o.containsKey("--json"));
     }
 
-    private static MachineSpec machine(Map<String, String> o, Map<String, String> machineOptions) {
+    /**
+     * The options of a command line by name: {@code flags} map to "true", {@code valued} options to
+     * their value, each machine option {@code name=value} to a key {@code "-o name"}. Null when
+     * help is asked for.
+     */
+    private static Map<String, String> scan(String[] args, Set<String> flags, Set<String> valued) {
+        Map<String, String> o = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                return null;
+            } else if (flags.contains(a)) {
+                o.put(a, "true");
+            } else if (valued.contains(a)) {
+                o.put(a, value(args, ++i, a));
+            } else if (a.equals("-o") || a.equals("--option") || a.equals("--machine-option")) {
+                Map<String, String> one = new HashMap<>();
+                machineOption(value(args, ++i, a), one);
+                one.forEach((k, v) -> o.put(MACHINE_OPTION + k, v));
+            } else {
+                throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        return o;
+    }
+
+    private static final String MACHINE_OPTION = "-o ";
+
+    private static MachineSpec machine(Map<String, String> o) {
         if (!o.containsKey("--machine") || !o.containsKey("--ram")) {
             throw new IllegalArgumentException("--machine and --ram are required");
         }
+        Map<String, String> machineOptions = new HashMap<>();
+        o.forEach((k, v) -> {
+            if (k.startsWith(MACHINE_OPTION)) {
+                machineOptions.put(k.substring(MACHINE_OPTION.length()), v);
+            }
+        });
         return new MachineSpec(o.getOrDefault("--arch", "x86_64"), o.get("--machine"), Sizes.parse(o.get("--ram")),
                 machineOptions);
     }

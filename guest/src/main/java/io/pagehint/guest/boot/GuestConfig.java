@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * @param machine  the machine (arch, type, RAM, machine options) whose layout the guest gets
  * @param ramFile  the RAM file: created (must not exist) unless {@code attach}
- * @param dirtyLog the dirty-log file: likewise
+ * @param dirtyLog the dirty-log file: created (must not exist) unless {@code attach}, which opens
+ *                 it or, when it does not exist (RAM that arrived by migration), creates it
  * @param control  the control socket path (must not exist)
  * @param workload what the vCPUs run
  * @param vcpus    vCPU threads
@@ -20,9 +21,11 @@ import java.util.Objects;
  * @param serial   the virtio-serial hint channel's host socket, or null
  * @param virtio   the virtio-balloon device's doorbell socket, or null
  * @param attach   take up the kernel already in the RAM file instead of booting a new one
+ * @param paused   start with every vCPU stopped at a safepoint until RESUME (QEMU's {@code -S})
  */
 public record GuestConfig(MachineSpec machine, Path ramFile, Path dirtyLog, Path control, WorkloadSpec workload,
-                          int vcpus, long seed, BootOptions boot, Path serial, Path virtio, boolean attach) {
+                          int vcpus, long seed, BootOptions boot, Path serial, Path virtio, boolean attach,
+                          boolean paused) {
 
     public GuestConfig {
         Objects.requireNonNull(machine, "machine");

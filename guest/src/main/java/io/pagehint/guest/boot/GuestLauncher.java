@@ -27,25 +27,18 @@ public final class GuestLauncher {
     /** {@code pagehint guest}: runs a guest until it is told to quit. */
     public static int runGuest(String[] args, Function<MachineSpec, GuestMemoryLayout> layouts, PrintStream out,
                                PrintStream err) {
-        GuestConfig config;
-        GuestMemoryLayout layout;
-        try {
-            config = GuestArguments.parseGuest(args);
-            if (config == null) {
-                out.print(GuestArguments.GUEST_USAGE);
-                return EXIT_OK;
-            }
-            layout = layouts.apply(config.machine());
-        } catch (IllegalArgumentException e) {
-            err.println("pagehint guest: " + e.getMessage());
-            err.print(GuestArguments.GUEST_USAGE);
-            return EXIT_USAGE;
+        Parsed<GuestConfig> p = parse("pagehint guest", args, GuestArguments::parseGuest, GuestConfig::machine,
+                GuestArguments.GUEST_USAGE, layouts, out, err);
+        if (p.exit() >= 0) {
+            return p.exit();
         }
+        GuestConfig config = p.config();
+        GuestMemoryLayout layout = p.layout();
         GuestProcess guest;
         try {
             guest = GuestProcess.start(config, layout);
         } catch (IOException | RuntimeException e) {
-            err.println("pagehint guest: could not start: " + e.getMessage());
+            err.println("pagehint guest: could not start: " + e);
             return EXIT_FAILED;
         }
         Thread hook = new Thread(guest::close, "guest-shutdown");
@@ -68,28 +61,42 @@ public final class GuestLauncher {
         return EXIT_OK;
     }
 
+    /** A parsed command line and its layout, or the exit code when the command ends here (help, error). */
+    private record Parsed<C>(C config, GuestMemoryLayout layout, int exit) {
+    }
+
+    private static <C> Parsed<C> parse(String command, String[] args, Function<String[], C> parser,
+                                       Function<C, MachineSpec> machine, String usage,
+                                       Function<MachineSpec, GuestMemoryLayout> layouts, PrintStream out, PrintStream err) {
+        try {
+            C config = parser.apply(args);
+            if (config == null) {
+                out.print(usage);
+                return new Parsed<>(null, null, EXIT_OK);
+            }
+            return new Parsed<>(config, layouts.apply(machine.apply(config)), -1);
+        } catch (IllegalArgumentException e) {
+            err.println(command + ": " + e.getMessage());
+            err.print(usage);
+            return new Parsed<>(null, null, EXIT_USAGE);
+        }
+    }
+
     /** {@code pagehint guest-check}: the self-check of a guest's RAM file, printed or as JSON. */
     public static int runCheck(String[] args, Function<MachineSpec, GuestMemoryLayout> layouts, PrintStream out,
                                PrintStream err) {
-        GuestArguments.CheckConfig config;
-        GuestMemoryLayout layout;
-        try {
-            config = GuestArguments.parseCheck(args);
-            if (config == null) {
-                out.print(GuestArguments.CHECK_USAGE);
-                return EXIT_OK;
-            }
-            layout = layouts.apply(config.machine());
-        } catch (IllegalArgumentException e) {
-            err.println("pagehint guest-check: " + e.getMessage());
-            err.print(GuestArguments.CHECK_USAGE);
-            return EXIT_USAGE;
+        Parsed<GuestArguments.CheckConfig> p = parse("pagehint guest-check", args, GuestArguments::parseCheck,
+                GuestArguments.CheckConfig::machine, GuestArguments.CHECK_USAGE, layouts, out, err);
+        if (p.exit() >= 0) {
+            return p.exit();
         }
+        GuestArguments.CheckConfig config = p.config();
+        GuestMemoryLayout layout = p.layout();
         SelfCheckReport report;
         try (RamImage image = RamImage.open(config.ramFile(), layout)) {
             report = SelfCheck.run(image);
         } catch (IOException e) {
-            err.println("pagehint guest-check: " + e.getMessage());
+            err.println("pagehint guest-check: cannot map " + config.ramFile() + ": " + e);
             return EXIT_FAILED;
         }
         if (config.json()) {

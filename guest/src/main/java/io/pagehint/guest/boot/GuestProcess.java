@@ -49,7 +49,7 @@ public final class GuestProcess implements ControlHandler, AutoCloseable {
     /** Creates (or, with {@code attach}, opens) the guest's RAM, boots or attaches its kernel, and starts it. */
     public static GuestProcess start(GuestConfig config, GuestMemoryLayout layout) throws IOException {
         GuestPhysicalMemory mem = config.attach()
-                ? GuestPhysicalMemory.open(config.ramFile(), config.dirtyLog(), layout)
+                ? GuestPhysicalMemory.attach(config.ramFile(), config.dirtyLog(), layout)
                 : GuestPhysicalMemory.create(config.ramFile(), config.dirtyLog(), layout);
         GuestProcess g;
         try {
@@ -67,10 +67,16 @@ public final class GuestProcess implements ControlHandler, AutoCloseable {
             if (config.virtio() != null) {
                 g.drivers.add(GuestDrivers.start(HintSource.TRANSPORT_VIRTIO_BALLOON, config.virtio(), g.kernel));
             }
+            if (config.paused()) {
+                g.kernel.gate().pause(PAUSE_TIMEOUT); // nothing runs yet: closes the gate at once
+            }
             g.vcpus.start();
         } catch (IOException | RuntimeException e) {
             g.close();
             throw e;
+        } catch (TimeoutException | InterruptedException e) {
+            g.close();
+            throw new IOException("could not start paused", e);
         }
         LOG.info("guest running: {} {} MiB of RAM, {} vCPUs, workload {}, control {}", config.machine().machine(),
                 config.machine().ramBytes() >> 20, config.vcpus(), config.workload(), config.control());

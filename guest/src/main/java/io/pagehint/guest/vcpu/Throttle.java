@@ -1,7 +1,7 @@
 package io.pagehint.guest.vcpu;
 
 /**
- * Auto-converge's CPU throttle, as QEMU does it (softmmu/cpu-throttle.c, {@code cpu_throttle_thread}):
+ * Auto-converge's CPU throttle, as QEMU does it (system/cpu-throttle.c, formerly softmmu/, {@code cpu_throttle_thread}):
  * a vCPU throttled by {@code p} percent sleeps {@code p / (100 - p)} times each 10 ms timeslice it
  * ran, so it runs {@code 100 - p} percent of the time. The sleep happens at a safepoint.
  */

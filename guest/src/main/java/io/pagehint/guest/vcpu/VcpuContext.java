@@ -1,7 +1,6 @@
 package io.pagehint.guest.vcpu;
 
 import io.pagehint.guest.kernel.GuestKernel;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -126,13 +125,6 @@ public final class VcpuContext {
         anonCount--;
         kernel.freeAnon(pfn);
         return true;
-    }
-
-    /** Forgets every page without freeing (used when the kernel took them over). */
-    void forgetAll() {
-        Arrays.fill(anon, 0);
-        anonHead = 0;
-        anonCount = 0;
     }
 
     void addBytes(long n) {

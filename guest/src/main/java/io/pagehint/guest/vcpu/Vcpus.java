@@ -143,6 +143,9 @@ public final class Vcpus implements AutoCloseable {
                     long wait;
                     gate.enter();
                     try {
+                        if (stopping) {
+                            return; // released from a pause only to stop: run nothing more
+                        }
                         wait = workload.step(ctx);
                         ops++;
                     } finally {

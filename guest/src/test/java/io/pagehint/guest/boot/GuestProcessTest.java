@@ -53,7 +53,8 @@ class GuestProcessTest {
                 default -> { }
             }
             PageBitmap dirty = new PageBitmap(LAYOUT.ramPages());
-            assertThat(log.harvest(0, dirty)).as("pages the guest wrote").isPositive();
+            assertThat(log.harvest(0, dirty)).as("pages the guest wrote since boot").isPositive();
+            waitFor(() -> log.countDirty(0) > 0, "the workload's next writes to show in the dirty log");
 
             guest.control().pause(GuestProcessHandle.TIMEOUT);
             SelfCheckReport check = SelfCheck.run(ram);
@@ -95,6 +96,31 @@ class GuestProcessTest {
 
             guest.control().resume(GuestProcessHandle.TIMEOUT);
             waitFor(() -> log.countDirty(0) > 0, "writes after resume");
+        }
+    }
+
+    @Test
+    void aSecondGuestProcessTakesUpTheRamTheFirstLeftAndGoesOn() throws Exception {
+        try (GuestProcessHandle guest = GuestProcessHandle.start(RAM, "--workload", "churn", "--rate", "4000", "--seed", "5")) {
+            waitFor(() -> status(guest).operations() > 2000, "the first guest to churn");
+            guest.control().pause(GuestProcessHandle.TIMEOUT);
+            GuestStatus before = status(guest);
+            assertThat(guest.quit()).as("a paused guest quits without running again").isZero();
+            java.nio.file.Files.delete(guest.dirtyLog()); // RAM that arrived by migration comes without one
+
+            guest.relaunch("--attach", "--paused", "--workload", "churn", "--rate", "4000", "--seed", "6");
+            GuestStatus attached = status(guest);
+            assertThat(attached.cachedPages()).as("the page cache survived").isEqualTo(before.cachedPages()).isPositive();
+            assertThat(attached.dirtyPages()).isEqualTo(before.dirtyPages());
+            assertThat(attached.anonPages()).as("the first run's anonymous memory is still allocated").isEqualTo(before.anonPages());
+            assertThat(attached.freePages()).isEqualTo(before.freePages());
+            assertThat(attached.state()).isEqualTo("PAUSED");
+            guest.control().resume(GuestProcessHandle.TIMEOUT);
+            waitFor(() -> status(guest).operations() > 2000, "the second guest to churn");
+            guest.control().pause(GuestProcessHandle.TIMEOUT);
+            try (RamImage ram = RamImage.open(guest.ramFile(), LAYOUT)) {
+                assertThat(SelfCheck.run(ram).problems()).isEmpty();
+            }
         }
     }
 

@@ -22,16 +22,15 @@ public final class GuestProcessHandle implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final ShmDir dir;
-    private final Process process;
     private final Path log;
     private final String machine;
     private final String ram;
+    private Process process;
     private ControlClient control;
 
-    private GuestProcessHandle(ShmDir dir, Process process, Path log, String machine, String ram) {
+    private GuestProcessHandle(ShmDir dir, String machine, String ram) {
         this.dir = dir;
-        this.process = process;
-        this.log = log;
+        this.log = dir.resolve("guest.log");
         this.machine = machine;
         this.ram = ram;
     }
@@ -41,23 +40,39 @@ public final class GuestProcessHandle implements AutoCloseable {
      * control socket answers.
      */
     public static GuestProcessHandle start(String ram, String... extra) {
-        ShmDir dir = new ShmDir();
+        GuestProcessHandle h = new GuestProcessHandle(new ShmDir(), "q35", ram);
+        try {
+            h.launch(extra);
+            return h;
+        } catch (IOException | RuntimeException e) {
+            h.close();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Once the guest process has ended: starts another guest process on the same files, with
+     * {@code extra} options ({@code --attach} to take up the RAM the first one left).
+     */
+    public void relaunch(String... extra) throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("the guest still runs");
+        }
+        control.close();
+        control = null;
+        launch(extra);
+    }
+
+    private void launch(String... extra) throws IOException {
         List<String> cmd = new ArrayList<>(javaCommand());
         cmd.add(TestGuestMain.class.getName());
-        cmd.addAll(List.of("guest", "--machine", "q35", "--ram", ram,
-                "--ram-file", dir.resolve("ram").toString(), "--dirty-log", dir.resolve("dirty-log").toString(),
-                "--control", dir.resolve("control.sock").toString()));
+        cmd.addAll(List.of("guest", "--machine", machine, "--ram", ram,
+                "--ram-file", ramFile().toString(), "--dirty-log", dirtyLog().toString(),
+                "--control", controlSocket().toString()));
         cmd.addAll(List.of(extra));
-        Path log = dir.resolve("guest.log");
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            GuestProcessHandle h = new GuestProcessHandle(dir, p, log, "q35", ram);
-            h.awaitControl();
-            return h;
-        } catch (IOException e) {
-            dir.close();
-            throw new UncheckedIOException(e);
-        }
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        awaitControl();
     }
 
     /** {@code java} with this JVM's class path and a small heap. */

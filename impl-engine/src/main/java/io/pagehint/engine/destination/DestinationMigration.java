@@ -78,6 +78,7 @@ public final class DestinationMigration extends MigrationBase implements Incomin
         try {
             phase(MigrationPhase.SETUP, "listening on " + address);
             channel = server.accept();
+            restartClock();
             server.close();
             channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
             reader = new StreamReader(channel);

@@ -1,5 +1,6 @@
 package io.pagehint.runtime.cli;
 
+import io.pagehint.runtime.command.CancelCommand;
 import io.pagehint.runtime.command.DemoCommand;
 import io.pagehint.runtime.command.GuestCheckCommand;
 import io.pagehint.runtime.command.GuestCommand;
@@ -7,6 +8,7 @@ import io.pagehint.runtime.command.HintsCommand;
 import io.pagehint.runtime.command.InfoCommand;
 import io.pagehint.runtime.command.LayoutCommand;
 import io.pagehint.runtime.command.MigrateCommand;
+import io.pagehint.runtime.command.MigrationsCommand;
 import io.pagehint.runtime.command.ReceiveCommand;
 import io.pagehint.runtime.command.ShellCommand;
 import java.time.Duration;
@@ -36,6 +38,8 @@ import picocli.CommandLine.Spec;
                 MigrateCommand.class,
                 HintsCommand.class,
                 DemoCommand.class,
+                MigrationsCommand.class,
+                CancelCommand.class,
                 ShellCommand.class,
                 HelpCommand.class,
         })

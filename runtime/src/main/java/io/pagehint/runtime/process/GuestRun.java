@@ -3,7 +3,6 @@ package io.pagehint.runtime.process;
 import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.guest.control.ControlClient;
 import io.pagehint.guest.control.GuestStatus;
-import io.pagehint.runtime.migration.GuestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -64,9 +64,18 @@ public final class PagehintProcess implements AutoCloseable {
 
     /** The first match of {@code pattern} in its standard output, waiting up to {@code timeout}. */
     public Matcher awaitOutput(Pattern pattern, Duration timeout) throws IOException, InterruptedException {
+        return await(out, pattern, timeout);
+    }
+
+    /** The first match of {@code pattern} in its standard error (logs, progress), waiting up to {@code timeout}. */
+    public Matcher awaitErrors(Pattern pattern, Duration timeout) throws IOException, InterruptedException {
+        return await(err, pattern, timeout);
+    }
+
+    private Matcher await(Path log, Pattern pattern, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Matcher m = pattern.matcher(Files.readString(out, StandardCharsets.UTF_8));
+            Matcher m = pattern.matcher(Files.readString(log, StandardCharsets.UTF_8));
             if (m.find()) {
                 return m;
             }

@@ -1,4 +1,4 @@
-package io.pagehint.runtime.migration;
+package io.pagehint.runtime.process;
 
 import io.pagehint.runtime.cli.MachineOptions;
 import java.nio.file.Path;
