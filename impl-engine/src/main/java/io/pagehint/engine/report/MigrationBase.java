@@ -186,6 +186,17 @@ public abstract class MigrationBase implements Migration {
         }
     }
 
+    /** Closes a socket (or anything) if there is one, ignoring failure: used on the way out. */
+    protected static void closeQuietly(Closeable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // closing on the way out: nothing more to do
+            }
+        }
+    }
+
     /** A one-line description of a failure, for reports. */
     protected static String describe(Throwable e) {
         String m = e.getMessage();

@@ -8,8 +8,6 @@ import io.pagehint.runtime.process.GuestRun;
 import io.pagehint.runtime.process.PagehintProcess;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,19 +15,7 @@ import org.junit.jupiter.api.Test;
  * error and exits non-zero, and the guest runs on at the source, unpaused and unthrottled, and is
  * still whole.
  */
-class DestinationKilledIT {
-
-    private static Migrations migrations;
-
-    @BeforeAll
-    static void folder() throws Exception {
-        migrations = new Migrations();
-    }
-
-    @AfterAll
-    static void cleanUp() throws Exception {
-        migrations.close();
-    }
+class DestinationKilledIT extends EndToEnd {
 
     @Test
     void theSourceFailsClearlyAndTheGuestRunsOnWhole() throws Exception {

@@ -54,6 +54,14 @@ public final class PagehintProcess implements AutoCloseable {
         return new PagehintProcess(name, p, out, err);
     }
 
+    /** {@code --arch A --machine M --ram BYTES -o k=v ...}: a machine as every pagehint command takes it. */
+    public static List<String> machineArgs(io.pagehint.api.memory.MachineSpec machine) {
+        List<String> args = new ArrayList<>(List.of("--arch", machine.arch(), "--machine", machine.machine(),
+                "--ram", Long.toString(machine.ramBytes())));
+        machine.options().forEach((k, v) -> args.addAll(List.of("-o", k + "=" + v)));
+        return args;
+    }
+
     public String name() {
         return name;
     }
