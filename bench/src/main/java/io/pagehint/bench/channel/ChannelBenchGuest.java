@@ -1,6 +1,7 @@
 package io.pagehint.bench.channel;
 
 import io.pagehint.api.memory.GuestMemoryLayout;
+import io.pagehint.bench.guest.FreePageBitmapBenchmark;
 import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.guest.driver.GuestDriver;
 import io.pagehint.guest.driver.GuestDrivers;
@@ -21,13 +22,11 @@ import java.nio.file.Path;
  */
 public final class ChannelBenchGuest {
 
-    static final long GIB = 1L << 30;
-
     private ChannelBenchGuest() {
     }
 
     static GuestMemoryLayout layout(String shape) {
-        return X86Layouts.layout(new MachineSpec("x86_64", "q35", shape.equals("fragmented") ? 16 * GIB : 8 * GIB));
+        return X86Layouts.layout(new MachineSpec("x86_64", "q35", FreePageBitmapBenchmark.ramBytes(shape)));
     }
 
     public static void main(String[] args) throws Exception {
@@ -37,13 +36,7 @@ public final class ChannelBenchGuest {
         String shape = args[3];
         try (GuestPhysicalMemory mem = GuestPhysicalMemory.create(dir.resolve("ram"), dir.resolve("dirty-log"), layout(shape))) {
             GuestKernel kernel = GuestKernel.boot(mem, BootOptions.defaults());
-            if (shape.equals("fragmented")) {
-                fragment(kernel, 7 * GIB / 4096);
-            } else {
-                for (long used = 0; used < GIB / 4096; used += 512) {
-                    kernel.allocAnonBlock(0, 9); // 1 GiB of anonymous memory in 2 MiB chunks
-                }
-            }
+            FreePageBitmapBenchmark.shape(kernel, shape); // the guests of the bitmap benchmark, so the figures compare
             try (GuestDriver driver = GuestDrivers.start(transport, endpoint, kernel)) {
                 System.out.println("STARTED " + kernel.freePages());
                 System.out.flush();
@@ -53,21 +46,5 @@ public final class ChannelBenchGuest {
             }
         }
         System.exit(0);
-    }
-
-    /** Takes every page, then frees every other one until {@code freePages} are free: no free page has a free buddy. */
-    private static void fragment(GuestKernel k, long freePages) {
-        long[] firsts = new long[(int) (k.geometry().totalPages() / 512) + 1];
-        int n = 0;
-        for (long first = k.allocAnonBlock(0, 9); first >= 0; first = k.allocAnonBlock(0, 9)) {
-            firsts[n++] = first;
-        }
-        long freed = 0;
-        for (int i = 0; i < n && freed < freePages; i++) {
-            for (long pfn = firsts[i]; pfn < firsts[i] + 512 && freed < freePages; pfn += 2) {
-                k.freeAnon(pfn);
-                freed++;
-            }
-        }
     }
 }
