@@ -1,12 +1,15 @@
 package io.pagehint.runtime.cli;
 
 import io.pagehint.runtime.command.BenchCommand;
+import io.pagehint.runtime.command.CancelCommand;
 import io.pagehint.runtime.command.DemoCommand;
 import io.pagehint.runtime.command.GuestCheckCommand;
 import io.pagehint.runtime.command.GuestCommand;
+import io.pagehint.runtime.command.HintsCommand;
 import io.pagehint.runtime.command.InfoCommand;
 import io.pagehint.runtime.command.LayoutCommand;
 import io.pagehint.runtime.command.MigrateCommand;
+import io.pagehint.runtime.command.MigrationsCommand;
 import io.pagehint.runtime.command.ReceiveCommand;
 import io.pagehint.runtime.command.ShellCommand;
 import java.time.Duration;
@@ -34,8 +37,11 @@ import picocli.CommandLine.Spec;
                 GuestCheckCommand.class,
                 ReceiveCommand.class,
                 MigrateCommand.class,
+                HintsCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
+                MigrationsCommand.class,
+                CancelCommand.class,
                 ShellCommand.class,
                 HelpCommand.class,
         })
