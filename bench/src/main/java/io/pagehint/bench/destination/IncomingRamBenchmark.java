@@ -1,14 +1,12 @@
 package io.pagehint.bench.destination;
 
+import io.pagehint.bench.memory.OneBlock;
 import io.pagehint.api.memory.GuestMemoryLayout;
-import io.pagehint.api.memory.RamBlock;
-import io.pagehint.api.memory.RamRange;
 import io.pagehint.guest.ram.IncomingRam;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -41,13 +39,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class IncomingRamBenchmark {
 
-    private static final int PAGE = 4096;
+    private static final int PAGE = OneBlock.PAGE;
     private static final int BYTES = 64 << 20;
     private static final int PAGES = BYTES / PAGE;
     private static final int STAGING = 1 << 20;
 
-    private final GuestMemoryLayout layout = new GuestMemoryLayout("x86_64", "bench", PAGE,
-            List.of(new RamBlock(0, "ram", BYTES, PAGE, List.of(new RamRange(0, BYTES, 0)))), List.of());
+    private final GuestMemoryLayout layout = OneBlock.layout(BYTES);
     private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING);
     private Path dir;
     private IncomingRam ram;

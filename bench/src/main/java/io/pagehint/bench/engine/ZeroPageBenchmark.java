@@ -1,11 +1,8 @@
 package io.pagehint.bench.engine;
 
-import io.pagehint.api.memory.GuestMemoryLayout;
-import io.pagehint.api.memory.RamBlock;
-import io.pagehint.api.memory.RamRange;
+import io.pagehint.bench.memory.OneBlock;
 import io.pagehint.engine.memory.BlockViews;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class ZeroPageBenchmark {
 
-    private static final int PAGE = 4096;
+    private static final int PAGE = OneBlock.PAGE;
     private static final int BYTES = 64 << 20;
     private static final int PAGES = BYTES / PAGE;
 
@@ -44,9 +41,7 @@ public class ZeroPageBenchmark {
     @Setup
     public void zeroedMemory() {
         memory = ByteBuffer.allocateDirect(BYTES);
-        GuestMemoryLayout layout = new GuestMemoryLayout("x86_64", "bench", PAGE,
-                List.of(new RamBlock(0, "ram", BYTES, PAGE, List.of(new RamRange(0, BYTES, 0)))), List.of());
-        views = new BlockViews(layout, BYTES, (block, offset, length) -> memory.slice((int) offset, length));
+        views = new BlockViews(OneBlock.layout(BYTES), BYTES, (block, offset, length) -> memory.slice((int) offset, length));
     }
 
     @Benchmark

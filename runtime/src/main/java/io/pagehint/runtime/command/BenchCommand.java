@@ -1,33 +1,28 @@
 package io.pagehint.runtime.command;
 
-import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.api.migration.MigrationService;
 import io.pagehint.runtime.bench.Bench;
 import io.pagehint.runtime.bench.BenchSettings;
 import io.pagehint.runtime.bench.Scenario;
-import io.pagehint.runtime.cli.ByteSizeConverter;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
 import io.pagehint.runtime.cli.Durations;
+import io.pagehint.runtime.cli.GuestMachineOptions;
 import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.cli.ProcessOnly;
 import io.pagehint.runtime.format.Json;
 import io.pagehint.runtime.migration.HintChannel;
-import java.io.IOException;
+import io.pagehint.runtime.process.WorkFolder;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,18 +38,8 @@ public final class BenchCommand implements Callable<Integer>, ProcessOnly {
 
     private final CliContext context;
 
-    @Option(names = "--machine", defaultValue = "q35", paramLabel = "<type>", description = "Machine type (default: ${DEFAULT-VALUE}).")
-    String machine;
-
-    @Option(names = "--arch", defaultValue = "x86_64", paramLabel = "<arch>", description = "Architecture (default: ${DEFAULT-VALUE}).")
-    String arch;
-
-    @Option(names = "--ram", defaultValue = "1G", converter = ByteSizeConverter.class, paramLabel = "<size>",
-            description = "Guest RAM (default: ${DEFAULT-VALUE}; the targets are set for 8G).")
-    long ram;
-
-    @Option(names = {"-o", "--option"}, paramLabel = "<name=value>", description = "A machine option; repeatable.")
-    Map<String, String> options = new LinkedHashMap<>();
+    @Mixin
+    GuestMachineOptions machine;
 
     @Option(names = "--scenarios", split = ",", paramLabel = "<name>", defaultValue = "idle,used-then-freed,churn,page-cache",
             description = "Scenarios, comma-separated: idle, used-then-freed, churn, page-cache (default: all).")
@@ -121,15 +106,14 @@ public final class BenchCommand implements Callable<Integer>, ProcessOnly {
                 }
                 kinds.add(k);
             }
-            settings = new BenchSettings(new MachineSpec(arch, machine, ram, options),
+            settings = new BenchSettings(machine.spec(),
                     scenarios.stream().map(Scenario::of).toList(), kinds, initOnAllocToo, repeat, vcpus, seed,
                     churnRate, !noWarmUp, dir, childJvmOptions);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
-        Path work = Files.createTempDirectory(dir, "pagehint-bench-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path work = WorkFolder.create(dir, "pagehint-bench-");
         try {
             context.err().println("work folder " + work);
             Bench.Outcome outcome = new Bench(context, engine, settings, churnWarmUp).run(work);
@@ -149,15 +133,7 @@ public final class BenchCommand implements Callable<Integer>, ProcessOnly {
             if (keep) {
                 context.err().println("kept " + work);
             } else {
-                deleteTree(work);
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+                WorkFolder.delete(work);
             }
         }
     }

@@ -9,6 +9,7 @@ import io.pagehint.api.migration.MigrationService;
 import io.pagehint.runtime.cli.ByteSizeConverter;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
+import io.pagehint.runtime.cli.GuestMachineOptions;
 import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.cli.ProcessOnly;
 import io.pagehint.runtime.format.Json;
@@ -19,20 +20,16 @@ import io.pagehint.runtime.migration.ReportJson;
 import io.pagehint.runtime.migration.ReportText;
 import io.pagehint.runtime.process.DestinationRun;
 import io.pagehint.runtime.process.GuestRun;
+import io.pagehint.runtime.process.WorkFolder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,18 +45,8 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
 
     private final CliContext context;
 
-    @Option(names = "--machine", defaultValue = "q35", paramLabel = "<type>", description = "Machine type (default: ${DEFAULT-VALUE}).")
-    String machine;
-
-    @Option(names = "--arch", defaultValue = "x86_64", paramLabel = "<arch>", description = "Architecture (default: ${DEFAULT-VALUE}).")
-    String arch;
-
-    @Option(names = "--ram", defaultValue = "1G", converter = ByteSizeConverter.class, paramLabel = "<size>",
-            description = "Guest RAM (default: ${DEFAULT-VALUE}).")
-    long ram;
-
-    @Option(names = {"-o", "--option"}, paramLabel = "<name=value>", description = "A machine option; repeatable.")
-    Map<String, String> options = new LinkedHashMap<>();
+    @Mixin
+    GuestMachineOptions machine;
 
     @Option(names = "--workload", defaultValue = "used-then-freed", paramLabel = "<workload>",
             description = "The guest's workload: idle, churn, hog, used-then-freed, page-cache (default: ${DEFAULT-VALUE}).")
@@ -96,7 +83,7 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
         MachineSpec spec;
         HintChannel.Kind kind;
         try {
-            spec = new MachineSpec(arch, machine, ram, options);
+            spec = machine.spec();
             kind = HintChannel.Kind.of(channel);
             if (kind == null) {
                 throw new IllegalArgumentException("the demo's hinted run needs a channel: serial or virtio");
@@ -105,10 +92,9 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
-        Path work = Files.createTempDirectory(dir, "pagehint-demo-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path work = WorkFolder.create(dir, "pagehint-demo-");
         try {
-            context.err().println("work folder " + work + "; guests: " + machine + ", " + ReportText.bytes(ram)
+            context.err().println("work folder " + work + "; guests: " + machine.machine() + ", " + ReportText.bytes(machine.ram())
                     + " RAM, workload " + workload);
             Run legacy = migrate(engine, work, spec, null, "legacy");
             Run hinted = migrate(engine, work, spec, kind, "hinted");
@@ -118,7 +104,7 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
             if (keep) {
                 context.err().println("kept " + work);
             } else {
-                deleteTree(work);
+                WorkFolder.delete(work);
             }
         }
     }
@@ -154,7 +140,7 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
     private List<String> guestArgs() {
         List<String> args = new ArrayList<>(List.of("--workload", workload));
         if (workload.equals("used-then-freed") || workload.equals("page-cache")) {
-            args.addAll(List.of("--size", Long.toString(size != null ? size : ram / 4 * 3)));
+            args.addAll(List.of("--size", Long.toString(size != null ? size : machine.ram() / 4 * 3)));
         }
         args.addAll(guestOptions);
         return args;
@@ -192,13 +178,5 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
 
     private static double ratio(double a, double b) {
         return b == 0 ? Double.NaN : a / b;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
