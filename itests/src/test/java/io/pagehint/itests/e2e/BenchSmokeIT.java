@@ -63,6 +63,7 @@ class BenchSmokeIT {
         JsonObject results = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8)).getAsJsonObject();
         assertThat(results.getAsJsonObject("limits").get("loopbackBytesPerSecond").getAsDouble()).isPositive();
         assertThat(results.getAsJsonObject("limits").get("zeroScanBytesPerSecond").getAsDouble()).isPositive();
+        assertThat(results.getAsJsonObject("limits").get("freshMemoryBytesPerSecond").getAsDouble()).isPositive();
         List<JsonObject> runs = results.getAsJsonArray("runs").asList().stream().map(JsonElement::getAsJsonObject).toList();
         assertThat(runs).extracting(r -> r.get("scenario").getAsString() + " " + r.get("variant").getAsString())
                 .containsExactly("idle legacy", "idle hinted", "used-then-freed legacy", "used-then-freed hinted",

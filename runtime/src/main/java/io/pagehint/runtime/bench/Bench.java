@@ -22,6 +22,7 @@ public final class Bench {
 
     private static final long WARM_UP_RAM = 256L << 20;
     private static final int LIMIT_MEASUREMENTS = 3;
+    private static final long MAX_FRESH_FILL = 2L << 30;
 
     private final CliContext context;
     private final MigrationService engine;
@@ -74,9 +75,10 @@ public final class Bench {
                 }
             }
         }
-        PhysicalLimits.Limits limits = limits(settings.machine().ramBytes());
-        err.printf(Locale.ROOT, "limits: loopback TCP %s, zero scan %s%n", Targets.gb(limits.loopbackBytesPerSecond()),
-                Targets.gb(limits.zeroScanBytesPerSecond()));
+        PhysicalLimits.Limits limits = limits(settings.machine().ramBytes(), work);
+        err.printf(Locale.ROOT, "limits: loopback TCP %s, zero scan %s, fresh memory %s%n",
+                Targets.gb(limits.loopbackBytesPerSecond()), Targets.gb(limits.zeroScanBytesPerSecond()),
+                Targets.gb(limits.freshMemoryBytesPerSecond()));
         MigrationRunner runner = new MigrationRunner(context, engine, settings, work);
         List<RunRecord> runs = new ArrayList<>();
         for (Cell c : settings.cells()) {
@@ -97,14 +99,19 @@ public final class Bench {
         return new Outcome(results, machine.finished(), Targets.judge(results));
     }
 
-    /** The median of a few measurements of each limit, each moving (and scanning) {@code bytes}. */
-    private static PhysicalLimits.Limits limits(long bytes) throws IOException, InterruptedException {
+    /**
+     * The median of a few measurements of the loopback and zero-scan limits, each moving (and
+     * scanning) {@code bytes}, and one fill of fresh memory of {@code bytes} (at most 2 GiB) in
+     * the work folder.
+     */
+    private static PhysicalLimits.Limits limits(long bytes, Path work) throws IOException, InterruptedException {
         double[] loopback = new double[LIMIT_MEASUREMENTS];
         double[] scan = new double[LIMIT_MEASUREMENTS];
         for (int i = 0; i < LIMIT_MEASUREMENTS; i++) {
             loopback[i] = PhysicalLimits.loopback(bytes);
             scan[i] = PhysicalLimits.zeroScan(bytes);
         }
-        return new PhysicalLimits.Limits(Results.median(loopback).orElseThrow(), Results.median(scan).orElseThrow());
+        return new PhysicalLimits.Limits(Results.median(loopback).orElseThrow(), Results.median(scan).orElseThrow(),
+                PhysicalLimits.freshMemory(work, Math.min(bytes, MAX_FRESH_FILL)));
     }
 }

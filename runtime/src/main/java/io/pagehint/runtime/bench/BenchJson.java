@@ -49,6 +49,7 @@ final class BenchJson {
         JsonObject limits = new JsonObject();
         limits.addProperty("loopbackBytesPerSecond", results.limits().loopbackBytesPerSecond());
         limits.addProperty("zeroScanBytesPerSecond", results.limits().zeroScanBytesPerSecond());
+        limits.addProperty("freshMemoryBytesPerSecond", results.limits().freshMemoryBytesPerSecond());
         o.add("limits", limits);
 
         JsonArray cells = new JsonArray();

@@ -23,8 +23,10 @@ final class BenchTable {
         BenchSettings s = results.settings();
         out.printf(Locale.ROOT, "pagehint bench: %s %s, %s RAM, %d vCPUs, %d pair(s) per cell; %s%n", s.machine().arch(),
                 s.machine().machine(), ReportText.bytes(s.machine().ramBytes()), s.vcpus(), s.repeat(), machine.summary());
-        out.printf(Locale.ROOT, "physical limits: loopback TCP %s, one core scanning for zero pages %s%n",
-                Targets.gb(results.limits().loopbackBytesPerSecond()), Targets.gb(results.limits().zeroScanBytesPerSecond()));
+        out.printf(Locale.ROOT, "physical limits: loopback TCP %s, one core scanning for zero pages %s, "
+                        + "one core filling fresh memory (pwrite to a new tmpfs file) %s%n",
+                Targets.gb(results.limits().loopbackBytesPerSecond()), Targets.gb(results.limits().zeroScanBytesPerSecond()),
+                Targets.gb(results.limits().freshMemoryBytesPerSecond()));
         out.println("medians of the runs that succeeded; migration = request to last page sent (the destination's "
                 + "self-check is not in it); ratios = median over pairs of hinted / legacy");
         String head = "%-34s %-18s %5s" + " %12s".repeat(COLUMNS.size()) + "%n";

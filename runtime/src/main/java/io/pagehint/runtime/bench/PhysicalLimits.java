@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -16,7 +20,8 @@ import java.util.concurrent.TimeoutException;
  * The physical limits a migration of this machine is up against, measured in the same invocation
  * as the migrations: how fast a plain sender and receiver move bytes over a loopback TCP socket,
  * and how fast one core tells zero pages from others. A fast ratio cannot hide a slow engine when
- * the engine's throughput is stated as a fraction of these.
+ * the engine's throughput is stated as a fraction of these. A third, how fast one core fills fresh
+ * memory, is the destination's floor: it says what part of a slow destination is the machine's.
  */
 final class PhysicalLimits {
 
@@ -29,13 +34,43 @@ final class PhysicalLimits {
     private PhysicalLimits() {
     }
 
-    /** What one measurement found, in bytes a second. */
-    record Limits(double loopbackBytesPerSecond, double zeroScanBytesPerSecond) {
+    /**
+     * What the measurements found, in bytes a second.
+     *
+     * @param loopbackBytesPerSecond   a plain sender and receiver over loopback TCP
+     * @param zeroScanBytesPerSecond   one core checking memory for zero pages
+     * @param freshMemoryBytesPerSecond one core writing a new tmpfs file with {@code pwrite}: every page
+     *                                  is allocated as it is written, as a destination's RAM is; -1 if not measured
+     */
+    record Limits(double loopbackBytesPerSecond, double zeroScanBytesPerSecond, double freshMemoryBytesPerSecond) {
     }
 
-    /** Moves {@code bytes} over loopback TCP, then scans {@code bytes} of zero memory. */
-    static Limits measure(long bytes) throws IOException, InterruptedException {
-        return new Limits(loopback(bytes), zeroScan(bytes));
+    /**
+     * One core filling {@code bytes} of a new file in {@code dir} (tmpfs) with {@code pwrite} from a
+     * 1 MiB buffer, then deleting it: the floor under any destination, which must allocate a page
+     * for every page it receives. On a virtual machine whose host backs memory lazily, or takes
+     * back what the VM reports free (virtio-balloon free page reporting), each fresh page costs a
+     * fault in the host as well.
+     */
+    static double freshMemory(Path dir, long bytes) throws IOException {
+        Path file = Files.createTempFile(dir, "limit-", ".fill");
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer data = ByteBuffer.allocateDirect(IO_BYTES);
+            byte[] noise = new byte[IO_BYTES];
+            ThreadLocalRandom.current().nextBytes(noise);
+            data.put(noise);
+            long start = System.nanoTime();
+            for (long at = 0; at < bytes; at += IO_BYTES) {
+                data.clear().limit((int) Math.min(IO_BYTES, bytes - at));
+                long pos = at;
+                while (data.hasRemaining()) {
+                    pos += out.write(data, pos);
+                }
+            }
+            return bytes / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     /**

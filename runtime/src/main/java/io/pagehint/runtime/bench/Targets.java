@@ -110,7 +110,8 @@ final class Targets {
             if (rate.isPresent()) {
                 double f = rate.getAsDouble() / results.limits().loopbackBytesPerSecond();
                 add("legacy engine rate / loopback limit (used-then-freed, " + c.channelName() + ")", ">= 0.70",
-                        fmt(f) + " (" + gb(rate.getAsDouble()) + " of " + gb(results.limits().loopbackBytesPerSecond()) + ")",
+                        fmt(f) + " (" + gb(rate.getAsDouble()) + " of " + gb(results.limits().loopbackBytesPerSecond())
+                                + "; filling fresh memory alone runs at " + gb(results.limits().freshMemoryBytesPerSecond()) + ")",
                         f >= 0.70);
             }
         }
