@@ -57,6 +57,16 @@ final class X86Catalogue {
                 named("pc", 8 * G, "host-page-size=1G"));
     }
 
+    /** Layouts whose host pages hold guest pages of two ranges, or straddle reserved pages, among plain ones: tightened in chunks. */
+    static Stream<Arguments> streamed() {
+        return Stream.of(
+                named("pc", 5 * G, "machine-version=1.7", "host-page-size=1G"),
+                named("q35", 4 * G, "max-ram-below-4g=2047M", "host-page-size=2M"),
+                named("pc", 4 * G + 24 * 1024, "max-ram-below-4g=" + (3 * G + 4096)),
+                named("q35", 3 * G, "dimms=2M,6M", "dimm-host-page-size=2M"),
+                named("pc", 100 * M + 8192));
+    }
+
     /** Layouts too large to check page by page: checked in windows around every edge. */
     static Stream<Arguments> checkedInWindows() {
         return Stream.of(
