@@ -6,19 +6,18 @@ import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.api.memory.RamBlock;
 import io.pagehint.api.memory.RamRange;
 import io.pagehint.api.memory.ReservedRange;
+import io.pagehint.api.tighten.testing.NamedLayout;
 import io.pagehint.api.tighten.testing.PerBitTightener;
-import io.pagehint.api.tighten.testing.TighteningChecks;
+import io.pagehint.api.tighten.testing.ReferenceTighteningTests;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The algorithm every architecture delegates to, on layouts made by hand to be awkward: and the
- * page-by-page tightener that the engine's tests stand in with, on the same checks, so that both
- * ends of every architecture's reference tests are themselves tested.
+ * The algorithm every architecture delegates to, on layouts made by hand to be awkward; and the
+ * page-by-page tightener that the engine's tests stand in with, on the same reference tests, so that
+ * both ends of every architecture's reference tests are themselves tested.
  */
 class LayoutTightenerTest {
 
@@ -26,44 +25,72 @@ class LayoutTightenerTest {
     static final long M = 1L << 20;
     static final long G = 1L << 30;
 
-    /** The algorithm, compiled per call, as a tightener. */
-    static final BitmapTightener ALGORITHM = (layout, loose, from, to, into) ->
-            LayoutTightener.forLayout(layout).tighten(loose, from, to, into);
-
-    static Stream<Arguments> awkwardLayouts() {
+    static Stream<NamedLayout> awkwardLayouts() {
         return Stream.of(
-                // the split below the hole ends, and the part above it starts, inside one 2 MiB host page
-                Arguments.of("split inside a huge page", new GuestMemoryLayout("toy", "split", 4096, List.of(
+                // the part below the hole ends, and the part above it starts, inside one 2 MiB host page
+                new NamedLayout("split inside a huge page", new GuestMemoryLayout("toy", "split", 4096, List.of(
                         new RamBlock(0, "ram", 8 * M, 2 * M, List.of(new RamRange(0, 3 * M, 0), new RamRange(16 * M, 5 * M, 3 * M)))),
                         List.of(new ReservedRange(0x9_f000, 0x6_1000, "legacy"), new ReservedRange(6 * M + 4 * K, 4 * K, "one page")))),
                 // 64 KiB guest pages from 1 GiB, 512 MiB host pages; a DIMM of 2 MiB pages far above
-                Arguments.of("64K pages, a DIMM", new GuestMemoryLayout("toy", "big-pages", 64 * 1024, List.of(
+                new NamedLayout("64K pages, a DIMM", new GuestMemoryLayout("toy", "big-pages", 64 * 1024, List.of(
                         new RamBlock(0, "ram", 1 * G, 512 * M, List.of(new RamRange(G, G, 0))),
                         new RamBlock(1, "dimm0", 6 * M, 2 * M, List.of(new RamRange(3 * G, 6 * M, 0)))),
                         List.of(new ReservedRange(G + 64 * 1024, 1, "a byte")))),
                 // the high range comes first in the block; block offsets and PFNs disagree modulo 64
-                Arguments.of("ranges out of order", new GuestMemoryLayout("toy", "shuffled", 4096, List.of(
+                new NamedLayout("ranges out of order", new GuestMemoryLayout("toy", "shuffled", 4096, List.of(
                         new RamBlock(0, "ram", 12 * M, 4 * K, List.of(new RamRange(4 * K, 4 * M, 8 * M),
                                 new RamRange(100 * M + 12 * K, 8 * M, 0)))),
                         List.of())));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("awkwardLayouts")
-    void theAlgorithmKeepsEveryPromise(String name, GuestMemoryLayout layout) {
-        TighteningChecks.tightensWholeAsThePerBitRuleSays(ALGORITHM, layout, name.hashCode());
-        TighteningChecks.tightensAsThePerBitRuleSaysAroundEveryEdge(ALGORITHM, layout, name.hashCode());
-        TighteningChecks.piecesInAnyOrderEndAsTheWhole(ALGORITHM, layout, name.hashCode());
-        TighteningChecks.aPieceRecomputesItsHostPagesAndNothingElse(ALGORITHM, layout, name.hashCode());
+    /** The algorithm, compiled per call, as a tightener. */
+    @Nested
+    class TheAlgorithm extends ReferenceTighteningTests {
+
+        @Override
+        protected BitmapTightener tightener() {
+            return (layout, loose, from, to, into) -> LayoutTightener.forLayout(layout).tighten(loose, from, to, into);
+        }
+
+        @Override
+        protected Stream<NamedLayout> checkedPageByPage() {
+            return awkwardLayouts();
+        }
+
+        @Override
+        protected Stream<NamedLayout> checkedInWindows() {
+            return awkwardLayouts();
+        }
+
+        @Override
+        protected Stream<NamedLayout> streamed() {
+            return awkwardLayouts();
+        }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("awkwardLayouts")
-    void thePageByPageTightenerKeepsTheStreamingContractToo(String name, GuestMemoryLayout layout) {
-        PerBitTightener perBit = new PerBitTightener();
-        TighteningChecks.tightensWholeAsThePerBitRuleSays(perBit, layout, ~name.hashCode());
-        TighteningChecks.piecesInAnyOrderEndAsTheWhole(perBit, layout, ~name.hashCode());
-        TighteningChecks.aPieceRecomputesItsHostPagesAndNothingElse(perBit, layout, ~name.hashCode());
+    /** The reference tightener keeps the whole contract too, the streaming part included. */
+    @Nested
+    class ThePageByPageTightener extends ReferenceTighteningTests {
+
+        @Override
+        protected BitmapTightener tightener() {
+            return new PerBitTightener();
+        }
+
+        @Override
+        protected Stream<NamedLayout> checkedPageByPage() {
+            return awkwardLayouts();
+        }
+
+        @Override
+        protected Stream<NamedLayout> checkedInWindows() {
+            return Stream.empty();
+        }
+
+        @Override
+        protected Stream<NamedLayout> streamed() {
+            return awkwardLayouts();
+        }
     }
 
     @Test
