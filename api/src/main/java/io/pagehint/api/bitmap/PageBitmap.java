@@ -235,16 +235,22 @@ public final class PageBitmap {
         for (long w = fw; w <= lw; ) {
             int s = (int) (w >>> SEGMENT_SHIFT);
             long[] seg = segment(s);
-            long segEnd = ((long) s + 1) << SEGMENT_SHIFT;
-            if (seg == null) {
-                w = segEnd;
-                continue;
+            long end = Math.min(lw + 1, ((long) s + 1) << SEGMENT_SHIFT);
+            if (seg != null) {
+                int i0 = (int) (w & (SEGMENT_WORDS - 1));
+                int i1 = (int) (((end - 1) & (SEGMENT_WORDS - 1)) + 1);
+                // the edge words take a mask; the words between are counted whole, a loop the JIT unrolls
+                if (i1 - i0 == 1) {
+                    n += Long.bitCount(seg[i0] & rangeMask(w, from, to));
+                } else {
+                    n += Long.bitCount(seg[i0] & rangeMask(w, from, to));
+                    for (int i = i0 + 1; i < i1 - 1; i++) {
+                        n += Long.bitCount(seg[i]);
+                    }
+                    n += Long.bitCount(seg[i1 - 1] & rangeMask(end - 1, from, to));
+                }
             }
-            long end = Math.min(lw + 1, segEnd);
-            for (; w < end; w++) {
-                long v = (long) WORDS.getOpaque(seg, (int) (w & (SEGMENT_WORDS - 1)));
-                n += Long.bitCount(v & rangeMask(w, from, to));
-            }
+            w = end;
         }
         return n;
     }
@@ -455,25 +461,122 @@ public final class PageBitmap {
         long lw = (dstTo - 1) >>> 6;
         for (long w = fw; w <= lw; ) {
             int s = (int) (w >>> SEGMENT_SHIFT);
-            long segEnd = ((long) s + 1) << SEGMENT_SHIFT;
-            long end = Math.min(lw + 1, segEnd);
-            long firstBit = Math.max(dstFrom, w << 6);
-            long lastBit = Math.min(dstTo, end << 6);
-            boolean anySource = src.cardinality(firstBit + delta, lastBit + delta) != 0;
-            long[] dst = anySource ? segmentForWrite(s) : segment(s);
+            long end = Math.min(lw + 1, ((long) s + 1) << SEGMENT_SHIFT);
+            long[] dst = segment(s);
             if (dst == null) {
-                w = end; // source all clear, destination all clear already
-                continue;
+                // all clear here already: allocate only if the source has a bit to copy
+                long firstBit = Math.max(dstFrom, w << 6);
+                long lastBit = Math.min(dstTo, end << 6);
+                if (!src.anySet(firstBit + delta, lastBit + delta)) {
+                    w = end;
+                    continue;
+                }
+                dst = segmentForWrite(s);
             }
             synchronized (dst) {
-                for (; w < end; w++) {
-                    long mask = rangeMask(w, dstFrom, dstTo);
-                    long bits = anySource ? src.bitsAt((w << 6) + delta) : 0;
-                    int i = (int) (w & (SEGMENT_WORDS - 1));
-                    dst[i] = (dst[i] & ~mask) | (bits & mask);
+                copyWordsLocked(dst, src, w, end, delta, dstFrom, dstTo);
+            }
+            w = end;
+        }
+    }
+
+    /**
+     * Writes words {@code [w0, w1)} of this bitmap (all in segment {@code dst}, whose lock the caller
+     * holds) from the source bits {@code delta} further on, keeping the bits outside {@code [from, to)}.
+     * The words wholly inside are copied straight from the source's segment arrays: whole words when
+     * the offsets agree modulo 64, else each from two neighbouring source words, shifted.
+     */
+    private static void copyWordsLocked(long[] dst, PageBitmap src, long w0, long w1, long delta, long from, long to) {
+        long a = (w0 << 6) < from ? w0 + 1 : w0; // the first word wholly inside
+        long b = (w1 << 6) > to ? w1 - 1 : w1;   // one past the last word wholly inside
+        if (a > w0) {
+            copyWordMasked(dst, src, w0, delta, from, to);
+        }
+        if (b < w1 && w1 - 1 >= a) {
+            copyWordMasked(dst, src, w1 - 1, delta, from, to);
+        }
+        if (a >= b) {
+            return;
+        }
+        int sh = (int) (delta & 63);
+        long k = ((a << 6) + delta) >> 6; // source word of the first bit of word a; the source words used lie in the bitmap
+        for (long w = a; w < b; ) {
+            int si = (int) (k >>> SEGMENT_SHIFT);
+            long[] sseg = src.segment(si);
+            int ki = (int) (k & (SEGMENT_WORDS - 1));
+            int di = (int) (w & (SEGMENT_WORDS - 1));
+            if (sh == 0) {
+                int n = (int) Math.min(b - w, SEGMENT_WORDS - ki);
+                if (sseg == null) {
+                    java.util.Arrays.fill(dst, di, di + n, 0L);
+                } else {
+                    System.arraycopy(sseg, ki, dst, di, n);
                 }
+                w += n;
+                k += n;
+                continue;
+            }
+            // words whose two source words both lie in this source segment
+            int n = (int) Math.min(b - w, Math.min(SEGMENT_WORDS - 1 - ki, src.wordCount - 1 - k));
+            if (n > 0) {
+                if (sseg == null) {
+                    java.util.Arrays.fill(dst, di, di + n, 0L);
+                } else {
+                    for (int t = 0; t < n; t++) {
+                        dst[di + t] = (sseg[ki + t] >>> sh) | (sseg[ki + t + 1] << (64 - sh));
+                    }
+                }
+                w += n;
+                k += n;
+            } else {
+                dst[di] = (src.wordOrZero(k) >>> sh) | (src.wordOrZero(k + 1) << (64 - sh));
+                w++;
+                k++;
             }
         }
+    }
+
+    /** Writes the bits of word {@code w} that lie in {@code [from, to)} from the source bits {@code delta} further on. */
+    private static void copyWordMasked(long[] dst, PageBitmap src, long w, long delta, long from, long to) {
+        long bit = (w << 6) + delta;
+        long k = bit >> 6;
+        int sh = (int) (bit & 63);
+        long v = sh == 0 ? src.wordOrZero(k) : (src.wordOrZero(k) >>> sh) | (src.wordOrZero(k + 1) << (64 - sh));
+        long mask = rangeMask(w, from, to);
+        int i = (int) (w & (SEGMENT_WORDS - 1));
+        dst[i] = (dst[i] & ~mask) | (v & mask);
+    }
+
+    /** Word {@code w} read plainly, 0 for an unallocated segment or an index outside the bitmap. */
+    private long wordOrZero(long w) {
+        if (w < 0 || w >= wordCount) {
+            return 0;
+        }
+        long[] seg = segment((int) (w >>> SEGMENT_SHIFT));
+        return seg == null ? 0 : seg[(int) (w & (SEGMENT_WORDS - 1))];
+    }
+
+    /** Whether a bit in {@code [from, to)} is set; stops at the first one. */
+    private boolean anySet(long from, long to) {
+        if (from >= to) {
+            return false;
+        }
+        long fw = from >>> 6;
+        long lw = (to - 1) >>> 6;
+        for (long w = fw; w <= lw; ) {
+            int s = (int) (w >>> SEGMENT_SHIFT);
+            long[] seg = segment(s);
+            long end = Math.min(lw + 1, ((long) s + 1) << SEGMENT_SHIFT);
+            if (seg != null) {
+                for (; w < end; w++) {
+                    if ((seg[(int) (w & (SEGMENT_WORDS - 1))] & rangeMask(w, from, to)) != 0) {
+                        return true;
+                    }
+                }
+            }
+            w = end;
+        }
+        return false;
     }
 
     /**
@@ -505,12 +608,42 @@ public final class PageBitmap {
         }
         for (long g = from & -groupBits; g < to; g += groupBits) {
             long gEnd = g + groupBits;
-            boolean full = g >= from && gEnd <= to && gEnd <= size && cardinality(g, gEnd) == groupBits;
-            if (!full) {
+            boolean inside = g >= from && gEnd <= to && gEnd <= size;
+            if (inside && groupBits <= BITS_PER_SEGMENT) {
+                cleared += retainWholeGroup(g >>> 6, (int) (groupBits >>> 6));
+            } else if (!inside || cardinality(g, gEnd) != groupBits) {
                 cleared += countAndClear(Math.max(g, from), Math.min(gEnd, to));
             }
         }
         return cleared;
+    }
+
+    /**
+     * The huge-page rule for one group of {@code words} whole words from word {@code w0}, inside one
+     * segment (groups are aligned and at most a segment long): decided and, if not full, cleared under
+     * the segment's lock. Returns the bits it cleared.
+     */
+    private long retainWholeGroup(long w0, int words) {
+        long[] seg = segment((int) (w0 >>> SEGMENT_SHIFT));
+        if (seg == null) {
+            return 0;
+        }
+        int i0 = (int) (w0 & (SEGMENT_WORDS - 1));
+        synchronized (seg) {
+            int i = i0;
+            while (i < i0 + words && seg[i] == -1L) {
+                i++;
+            }
+            if (i == i0 + words) {
+                return 0;
+            }
+            long n = 0;
+            for (int k = i0; k < i0 + words; k++) {
+                n += Long.bitCount(seg[k]);
+                seg[k] = 0;
+            }
+            return n;
+        }
     }
 
     private long retainSmallGroupsInWord(long w, long from, long to, int groupBits) {
@@ -572,18 +705,6 @@ public final class PageBitmap {
     }
 
     // ---------------------------------------------------------------- internals
-
-    /** 64 bits starting at {@code bit} (any alignment); bits past the end read as 0. */
-    long bitsAt(long bit) {
-        long w = bit >> 6;
-        int sh = (int) (bit & 63);
-        long lo = (w >= 0 && w < wordCount) ? word(w) : 0;
-        if (sh == 0) {
-            return lo;
-        }
-        long hi = (w + 1 >= 0 && w + 1 < wordCount) ? word(w + 1) : 0;
-        return (lo >>> sh) | (hi << (64 - sh));
-    }
 
     private interface WordOp {
         void apply(long[] seg, int index, long mask);

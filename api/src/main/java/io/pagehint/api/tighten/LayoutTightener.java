@@ -135,19 +135,27 @@ public final class LayoutTightener {
         return new TightenResult(freePages, holeBits(src, fromPfn, toPfn), partialHostPageBits);
     }
 
-    /** Loose bits set in {@code [from, to)} that no usable stretch covers. */
+    /**
+     * Loose bits set in {@code [from, to)} that no usable stretch covers, counted in the gaps between
+     * the stretches only (holes and reserved pages are a sliver of a large guest's PFNs; a hole that the
+     * guest leaves alone costs nothing, its loose segments never being allocated).
+     */
     private long holeBits(PageBitmap src, long from, long to) {
         long end = Math.min(to, src.size());
-        if (from >= end) {
-            return 0;
-        }
-        long n = src.cardinality(from, end);
-        for (int i = 0; i < usablePfnStart.length && n > 0; i++) {
-            long a = Math.max(from, usablePfnStart[i]);
-            long b = Math.min(end, usablePfnEnd[i]);
-            if (a < b) {
-                n -= src.cardinality(a, b);
+        long n = 0;
+        long gap = from; // start of the current gap
+        for (int i = 0; i < usablePfnStart.length && gap < end; i++) {
+            if (usablePfnEnd[i] <= gap) {
+                continue;
             }
+            long gapEnd = Math.min(end, usablePfnStart[i]);
+            if (gap < gapEnd) {
+                n += src.cardinality(gap, gapEnd);
+            }
+            gap = Math.max(gap, usablePfnEnd[i]);
+        }
+        if (gap < end) {
+            n += src.cardinality(gap, end);
         }
         return n;
     }

@@ -120,6 +120,70 @@ class PageBitmapTest {
         assertThat(runs).isEqualTo(ref);
     }
 
+    /** Host pages of 2 MiB and 1 GiB (512 and 262 144 guest pages) and larger: whole-word groups, a whole segment, several segments. */
+    @ParameterizedTest
+    @ValueSource(longs = {64, 512, 262_144, 524_288})
+    void largeGroupsAgreeWithPerBitModel(long group) {
+        SplittableRandom rnd = new SplittableRandom(group);
+        long size = 4 * 262_144 + 4096;
+        for (int trial = 0; trial < 6; trial++) {
+            PageBitmap bm = new PageBitmap(size);
+            // mostly full groups, some with a hole, one partly beyond the end
+            bm.setAll();
+            for (int i = 0; i < 3; i++) {
+                bm.clear(rnd.nextLong(size));
+            }
+            BitSet ref = toBitSet(bm);
+            long a = rnd.nextLong(size + 1);
+            long b = rnd.nextLong(size + 1);
+            long from = trial == 0 ? 0 : Math.min(a, b);
+            long to = trial == 0 ? size : Math.max(a, b);
+            BitSet expected = retainFullGroupsReference(ref, size, from, to, group);
+            assertThat(bm.retainFullGroups(from, to, group)).isEqualTo(ref.cardinality() - expected.cardinality());
+            assertSame(bm, expected, size);
+        }
+    }
+
+    /** Long copies whose offsets differ modulo 64 and whose source spans two segments per destination segment. */
+    @ParameterizedTest
+    @ValueSource(longs = {0, 1, 63, 64, 65, 4095, 262_143, 262_145})
+    void longShiftedCopiesAgreeWithPerBitModel(long shift) {
+        SplittableRandom rnd = new SplittableRandom(shift);
+        long size = 3 * 262_144 + 333;
+        PageBitmap src = randomBitmap(size, rnd);
+        BitSet srcRef = toBitSet(src);
+        PageBitmap dst = randomBitmap(size, rnd);
+        BitSet ref = toBitSet(dst);
+        long dstFrom = 17 + rnd.nextLong(100);
+        long srcFrom = dstFrom + shift;
+        long count = size - srcFrom - rnd.nextLong(100);
+        dst.copyRange(src, srcFrom, dstFrom, count);
+        for (long i = 0; i < count; i++) {
+            ref.set((int) (dstFrom + i), srcRef.get((int) (srcFrom + i)));
+        }
+        assertSame(dst, ref, size);
+        // and backwards: the source bits lie below the destination
+        PageBitmap back = new PageBitmap(size);
+        back.copyRange(src, dstFrom, srcFrom, count);
+        BitSet backRef = new BitSet();
+        for (long i = 0; i < count; i++) {
+            backRef.set((int) (srcFrom + i), srcRef.get((int) (dstFrom + i)));
+        }
+        assertSame(back, backRef, size);
+    }
+
+    @Test
+    void copyingClearBitsAllocatesNothing() {
+        PageBitmap src = new PageBitmap(4 * 262_144);
+        src.set(3 * 262_144 + 5);
+        PageBitmap dst = new PageBitmap(4 * 262_144);
+        dst.copyRange(src, 100, 0, 3 * 262_144 - 100);
+        assertThat(dst.allocatedBytes()).as("only clear bits were copied").isZero();
+        dst.copyRange(src, 3 * 262_144, 7, 262_144);
+        assertThat(dst.allocatedBytes()).isEqualTo(PageBitmap.SEGMENT_WORDS * 8L);
+        assertThat(dst.nextSetBit(0)).isEqualTo(12);
+    }
+
     @Test
     void sixteenTebibyteGuestFitsAndStaysSparse() {
         long pages16TiB = (16L << 40) / 4096;

@@ -2,6 +2,7 @@ package io.pagehint.guest.driver;
 
 import io.pagehint.api.hint.HintSource;
 import io.pagehint.guest.driver.serial.SerialGuestDriver;
+import io.pagehint.guest.driver.virtio.VirtioBalloonDriver;
 import io.pagehint.guest.kernel.HintingSupport;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ public final class GuestDrivers {
 
     /**
      * Connects the guest driver of {@code transport} to the host end at {@code endpoint} and
-     * starts serving hint requests from {@code kernel}.
+     * starts serving hint requests from {@code kernel}: for {@code virtio-serial} the endpoint is
+     * the port's socket, for {@code virtio-balloon} the device's doorbell socket.
      *
      * @throws IllegalArgumentException for an unknown transport
      * @throws IOException              if the host end cannot be reached
@@ -22,6 +24,7 @@ public final class GuestDrivers {
     public static GuestDriver start(String transport, Path endpoint, HintingSupport kernel) throws IOException {
         return switch (transport) {
             case HintSource.TRANSPORT_SERIAL -> SerialGuestDriver.start(endpoint, kernel);
+            case HintSource.TRANSPORT_VIRTIO_BALLOON -> VirtioBalloonDriver.start(endpoint, kernel);
             default -> throw new IllegalArgumentException("no guest driver for transport " + transport);
         };
     }

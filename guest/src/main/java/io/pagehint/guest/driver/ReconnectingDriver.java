@@ -44,13 +44,23 @@ public abstract class ReconnectingDriver implements GuestDriver {
         }
     }
 
-    /** Connects now (the host end must be there) and starts serving. */
-    protected final void start() throws IOException {
-        SocketChannel first = connect(endpoint);
-        synchronized (this) {
-            connection = first;
+    /**
+     * Starts serving. A guest's port exists before the host opens its end, so a host end that is
+     * not there yet is waited for, with the same back-off as a reconnect.
+     */
+    protected final void start() {
+        SocketChannel first;
+        try {
+            first = connect(endpoint);
+            synchronized (this) {
+                connection = first;
+            }
+        } catch (IOException e) {
+            LOG.info("{}: host end {} not there yet ({}); waiting for it", name, endpoint, e.getMessage());
+            first = null;
         }
-        thread = new Thread(() -> run(first), name);
+        SocketChannel initial = first;
+        thread = new Thread(() -> run(initial == null ? reconnect() : initial), name);
         thread.setDaemon(true);
         thread.start();
     }

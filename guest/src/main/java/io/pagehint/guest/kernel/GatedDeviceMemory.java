@@ -1,6 +1,7 @@
 package io.pagehint.guest.kernel;
 
 import io.pagehint.api.vm.DeviceMemory;
+import java.util.function.LongSupplier;
 
 /**
  * The guest's own access to its physical memory for drivers ({@link HintingSupport#physicalMemory()}):
@@ -16,6 +17,24 @@ final class GatedDeviceMemory implements DeviceMemory {
         this.gate = gate;
     }
 
+    private long read(LongSupplier access) {
+        gate.enter();
+        try {
+            return access.getAsLong();
+        } finally {
+            gate.exit();
+        }
+    }
+
+    private void run(Runnable access) {
+        gate.enter();
+        try {
+            access.run();
+        } finally {
+            gate.exit();
+        }
+    }
+
     @Override
     public boolean isRam(long gpa, long length) {
         return mem.isRam(gpa, length);
@@ -23,112 +42,57 @@ final class GatedDeviceMemory implements DeviceMemory {
 
     @Override
     public byte readByte(long gpa) {
-        gate.enter();
-        try {
-            return mem.readByte(gpa);
-        } finally {
-            gate.exit();
-        }
+        return (byte) read(() -> mem.readByte(gpa));
     }
 
     @Override
     public short readShort(long gpa) {
-        gate.enter();
-        try {
-            return mem.readShort(gpa);
-        } finally {
-            gate.exit();
-        }
+        return (short) read(() -> mem.readShort(gpa));
     }
 
     @Override
     public int readInt(long gpa) {
-        gate.enter();
-        try {
-            return mem.readInt(gpa);
-        } finally {
-            gate.exit();
-        }
+        return (int) read(() -> mem.readInt(gpa));
     }
 
     @Override
     public long readLong(long gpa) {
-        gate.enter();
-        try {
-            return mem.readLong(gpa);
-        } finally {
-            gate.exit();
-        }
+        return read(() -> mem.readLong(gpa));
     }
 
     @Override
     public short readShortAcquire(long gpa) {
-        gate.enter();
-        try {
-            return mem.readShortAcquire(gpa);
-        } finally {
-            gate.exit();
-        }
+        return (short) read(() -> mem.readShortAcquire(gpa));
     }
 
     @Override
     public void readBytes(long gpa, byte[] dst, int off, int len) {
-        gate.enter();
-        try {
-            mem.readBytes(gpa, dst, off, len);
-        } finally {
-            gate.exit();
-        }
+        run(() -> mem.readBytes(gpa, dst, off, len));
     }
 
     @Override
     public void writeShort(long gpa, short value) {
-        gate.enter();
-        try {
-            mem.writeShort(gpa, value);
-        } finally {
-            gate.exit();
-        }
+        run(() -> mem.writeShort(gpa, value));
     }
 
     @Override
     public void writeInt(long gpa, int value) {
-        gate.enter();
-        try {
-            mem.writeInt(gpa, value);
-        } finally {
-            gate.exit();
-        }
+        run(() -> mem.writeInt(gpa, value));
     }
 
     @Override
     public void writeLong(long gpa, long value) {
-        gate.enter();
-        try {
-            mem.writeLong(gpa, value);
-        } finally {
-            gate.exit();
-        }
+        run(() -> mem.writeLong(gpa, value));
     }
 
     @Override
     public void writeShortRelease(long gpa, short value) {
-        gate.enter();
-        try {
-            mem.writeShortRelease(gpa, value);
-        } finally {
-            gate.exit();
-        }
+        run(() -> mem.writeShortRelease(gpa, value));
     }
 
     @Override
     public void writeBytes(long gpa, byte[] src, int off, int len) {
-        gate.enter();
-        try {
-            mem.writeBytes(gpa, src, off, len);
-        } finally {
-            gate.exit();
-        }
+        run(() -> mem.writeBytes(gpa, src, off, len));
     }
 
     @Override

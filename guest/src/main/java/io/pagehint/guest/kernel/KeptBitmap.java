@@ -50,8 +50,6 @@ final class KeptBitmap {
 
     /** Copies words {@code [first, first + n)} into {@code out}. */
     void copy(long first, long[] out, int n) {
-        for (int i = 0; i < n; i++) {
-            out[i] = r.readLong((first + i) << 3);
-        }
+        r.readLongs(first << 3, out, 0, n);
     }
 }

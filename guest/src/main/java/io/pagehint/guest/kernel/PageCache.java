@@ -164,7 +164,10 @@ public final class PageCache {
         return reclaim(Long.MAX_VALUE);
     }
 
-    /** Frees up to {@code pages} clean pages from the cold end of the LRU; returns how many. */
+    /**
+     * Frees up to {@code pages} clean pages from the cold end of the LRU; returns how many. Dirty
+     * pages met on the way are moved to the hot end (they wait for writeback).
+     */
     long reclaim(long pages) {
         lock.lock();
         try {
@@ -177,6 +180,8 @@ public final class PageCache {
                 if ((MemMap.flags(w) & MemMap.DIRTY) == 0) {
                     remove(idx, w);
                     freed++;
+                } else {
+                    touch(idx); // rotate a dirty page away from the cold end, so the next reclaim does not walk it again
                 }
                 idx = prev;
             }

@@ -78,6 +78,24 @@ public final class GuestPhysicalMemory extends PhysicalReader implements DeviceM
     }
 
     /**
+     * Takes up existing guest RAM to run a guest on it (a destination after migration): opens the
+     * RAM file, and the dirty log if it exists, else creates a fresh one (mode 0600).
+     */
+    public static GuestPhysicalMemory attach(Path ramFile, Path dirtyLog, GuestMemoryLayout layout) throws IOException {
+        if (Files.exists(dirtyLog)) {
+            return open(ramFile, dirtyLog, layout);
+        }
+        DirtyLogFile log = DirtyLogFile.create(dirtyLog, new RamFileLayout(layout));
+        try {
+            return open(ramFile, log, true);
+        } catch (IOException | RuntimeException e) {
+            log.close();
+            Files.deleteIfExists(dirtyLog);
+            throw e;
+        }
+    }
+
+    /**
      * Maps an existing guest's RAM file, marking writes in a dirty log the caller already holds
      * (a host's device model shares the log it harvests). Closing this leaves {@code log} open.
      */

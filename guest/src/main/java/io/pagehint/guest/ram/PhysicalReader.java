@@ -181,6 +181,21 @@ public abstract sealed class PhysicalReader implements AutoCloseable permits Gue
         return (fo & 7) == 0 ? (long) LONG.getOpaque(b, index(fo)) : b.getLong(index(fo));
     }
 
+    /** Aligned words, each a single load; the run may cross a chunk boundary. */
+    final void loadLongs(long fo, long[] dst, int off, int n) {
+        while (n > 0) {
+            ByteBuffer b = chunk(fo);
+            int at = index(fo);
+            int k = (int) Math.min(n, (SharedMapping.CHUNK_BYTES - at) >>> 3);
+            for (int i = 0; i < k; i++) {
+                dst[off + i] = (long) LONG.getOpaque(b, at + (i << 3));
+            }
+            fo += (long) k << 3;
+            off += k;
+            n -= k;
+        }
+    }
+
     final void loadBytes(long fo, byte[] dst, int off, int len) {
         while (len > 0) {
             int at = index(fo);

@@ -102,6 +102,7 @@ public class FakeKernel implements HintingSupport {
             if (free.cardinality(pfn, pfn + BLOCK_PAGES) == BLOCK_PAGES) {
                 free.clearRange(pfn, pfn + BLOCK_PAGES);
                 blocksTaken++;
+                notifyAll();
                 if (initOnAlloc) {
                     byte[] zeros = new byte[4096];
                     for (long p = pfn; p < pfn + BLOCK_PAGES; p++) {
@@ -121,6 +122,7 @@ public class FakeKernel implements HintingSupport {
         }
         free.setRange(firstPfn, firstPfn + BLOCK_PAGES);
         blocksReturned++;
+        notifyAll();
     }
 
     @Override
@@ -166,6 +168,18 @@ public class FakeKernel implements HintingSupport {
 
     public synchronized long blocksReturned() {
         return blocksReturned;
+    }
+
+    /** Waits until the driver holds exactly {@code blocks} hint blocks. */
+    public synchronized void awaitBlocksHeld(long blocks, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (blocksHeld() != blocks) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("the driver holds " + blocksHeld() + " blocks, expected " + blocks);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
     }
 
     /** Blocks taken and not given back. */

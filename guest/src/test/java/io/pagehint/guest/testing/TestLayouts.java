@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hand-built x86-like layouts for tests of the RAM layer and the kernel model, shaped like
- * QEMU's q35 (one block "pc.ram"; RAM below the PCI hole mapped at 0, the rest at 4 GiB; the
- * legacy area under 1 MiB reserved). The guest process uses the real x86 layout provider.
+ * Layouts for tests: hand-built x86-like ones for the RAM layer and the kernel model (one block
+ * "pc.ram"; RAM below the PCI hole at 0, the rest at 4 GiB; the legacy area under 1 MiB reserved;
+ * optionally a DIMM as a second block), and the real x86 provider's, which the guest process uses.
  */
 public final class TestLayouts {
 
@@ -18,6 +18,11 @@ public final class TestLayouts {
     public static final long GIB = 1L << 30;
 
     private TestLayouts() {
+    }
+
+    /** The layout QEMU gives {@code spec}, from the real x86 layout provider (impl-x86). */
+    public static GuestMemoryLayout x86(io.pagehint.api.memory.MachineSpec spec) {
+        return new io.pagehint.x86.layout.X86LayoutProvider().layout(spec);
     }
 
     /** RAM {@code [0, ram)} with the legacy reserved ranges, when {@code ram} is below the q35 split. */

@@ -33,6 +33,7 @@ public final class SerialChannel implements AutoCloseable {
     private final Watchdog watchdog;
     private final UnixSocketServer server;
     private HintSourcePublisher.Publication publication;
+    private boolean closing;
 
     private SerialChannel(SerialSettings settings, GuestMemoryLayout layout, HintSourcePublisher publisher) throws IOException {
         this.settings = settings;
@@ -89,8 +90,12 @@ public final class SerialChannel implements AutoCloseable {
     private final class Listener implements SerialSession.Listener {
         @Override
         public void welcomed(SerialSession session) {
-            source.attach(session);
             synchronized (SerialChannel.this) {
+                if (closing) {
+                    session.abort("the host's serial port is closing");
+                    return;
+                }
+                source.attach(session);
                 publication = publisher.publish(source, Map.of(HintSource.TRANSPORT, HintSource.TRANSPORT_SERIAL,
                         VirtualMachine.VM_ID, settings.vmId()));
             }
@@ -115,6 +120,9 @@ public final class SerialChannel implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            closing = true;
+        }
         withdraw();
         SerialSession s = source.session();
         if (s != null) {

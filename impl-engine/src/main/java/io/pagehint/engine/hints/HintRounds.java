@@ -79,14 +79,15 @@ public final class HintRounds {
         long id = commandIds.incrementAndGet();
         // open first, so the request's first chunk cannot find the gate shut
         gate.open(id);
+        if (firstRequestNanos < 0) {
+            // before the request: its first chunk may arrive before request() returns
+            firstRequestNanos = System.nanoTime();
+            firstCommandId = id;
+        }
         try {
             HintRequest r = source.request(new HintRequestOptions(id, dropPageCache), gate);
             requests.add(r);
             current = r;
-            if (firstRequestNanos < 0) {
-                firstRequestNanos = System.nanoTime();
-                firstCommandId = id;
-            }
         } catch (RuntimeException e) {
             fail("the hint source refused round " + round + "'s request: " + e.getMessage());
         }

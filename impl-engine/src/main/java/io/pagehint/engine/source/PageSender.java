@@ -13,7 +13,11 @@ import java.io.IOException;
  * race with it, and in small bites, so a hint that arrives while a batch is on the wire can still
  * skip the pages after it — and sends each page it took: as a zero marker when the VMM says the
  * page holds no memory or when it reads as zeros, otherwise its content straight from guest RAM.
- * Which pages hold no memory is asked of the VMM once per window of 4096 pages.
+ * Which pages hold no memory is asked of the VMM once per block and pass, when the pass first
+ * takes a page of the block: asking in small windows is far slower, as the usual way to ask
+ * (lseek SEEK_HOLE on a tmpfs file) scans to the next hole however small the window. An answer
+ * can grow stale during the pass; that is safe, as a page written after the question is in the
+ * dirty log and goes again.
  */
 final class PageSender {
 
@@ -24,16 +28,15 @@ final class PageSender {
     }
 
     private static final int WORDS_PER_TAKE = 4;
-    private static final int WORDS_PER_UNBACKED_WINDOW = 64;
 
     private final BlockViews views;
     private final GuestRam ram;
     private final MigrationBitmap migration;
     private final PagesBatch batch;
     private final PageBitmap[] unbacked;
-    private int windowBlock = -1;
-    private long windowFirstWord = -1;
-    private boolean windowHasUnbacked;
+    /** Per block: whether this pass has asked the VMM yet, and whether it has any unbacked pages. */
+    private final boolean[] asked;
+    private final boolean[] anyUnbacked;
     private final long[] taken = new long[WORDS_PER_TAKE];
 
     PageSender(BlockViews views, GuestRam ram, MigrationBitmap migration, StreamWriter writer) {
@@ -42,6 +45,8 @@ final class PageSender {
         this.migration = migration;
         this.batch = new PagesBatch(views, writer);
         this.unbacked = new PageBitmap[migration.blockCount()];
+        this.asked = new boolean[migration.blockCount()];
+        this.anyUnbacked = new boolean[migration.blockCount()];
         for (int b = 0; b < unbacked.length; b++) {
             unbacked[b] = new PageBitmap(migration.block(b).size());
         }
@@ -64,7 +69,7 @@ final class PageSender {
         checkpoint.reached(batch.pagesSent);
         // what the VMM said about backing is only good until the next harvest: a page written
         // after the question and before the harvest would otherwise go as zeros, and never again
-        forgetUnbackedWindow();
+        forgetUnbacked();
         for (int b = 0; b < migration.blockCount(); b++) {
             PageBitmap bitmap = migration.block(b);
             long words = bitmap.wordCount();
@@ -88,7 +93,7 @@ final class PageSender {
     }
 
     private void sendTaken(int block, long firstWord, int len) throws IOException, InterruptedException {
-        PageBitmap holes = unbackedWindow(block, firstWord);
+        PageBitmap holes = unbacked(block);
         for (int i = 0; i < len; i++) {
             long bits = taken[i];
             while (bits != 0) {
@@ -103,28 +108,23 @@ final class PageSender {
         }
     }
 
-    private void forgetUnbackedWindow() {
-        if (windowHasUnbacked) {
-            unbacked[windowBlock].clearRange(windowFirstWord << 6,
-                    Math.min(unbacked[windowBlock].size(), (windowFirstWord + WORDS_PER_UNBACKED_WINDOW) << 6));
+    private void forgetUnbacked() {
+        for (int b = 0; b < unbacked.length; b++) {
+            if (anyUnbacked[b]) {
+                unbacked[b].clearAll();
+            }
+            asked[b] = false;
+            anyUnbacked[b] = false;
         }
-        windowHasUnbacked = false;
-        windowBlock = -1;
-        windowFirstWord = -1;
     }
 
-    /** The pages without memory in the window holding {@code word}, or null if it has none. */
-    private PageBitmap unbackedWindow(int block, long word) {
-        long first = word / WORDS_PER_UNBACKED_WINDOW * WORDS_PER_UNBACKED_WINDOW;
-        if (block != windowBlock || first != windowFirstWord) {
-            forgetUnbackedWindow();
-            windowBlock = block;
-            windowFirstWord = first;
-            long from = first << 6;
-            long to = Math.min(unbacked[block].size(), (first + WORDS_PER_UNBACKED_WINDOW) << 6);
-            windowHasUnbacked = ram.markUnbackedPages(block, from, to, unbacked[block]) > 0;
+    /** The pages of {@code block} without memory, as asked once this pass, or null if it has none. */
+    private PageBitmap unbacked(int block) {
+        if (!asked[block]) {
+            asked[block] = true;
+            anyUnbacked[block] = ram.markUnbackedPages(block, 0, unbacked[block].size(), unbacked[block]) > 0;
         }
-        return windowHasUnbacked ? unbacked[block] : null;
+        return anyUnbacked[block] ? unbacked[block] : null;
     }
 
     /** Sends the pages of {@code pages} (by block) as runs that read as {@code value}, and clears them. */

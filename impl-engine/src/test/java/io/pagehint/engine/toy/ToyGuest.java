@@ -41,6 +41,8 @@ public final class ToyGuest implements VirtualMachine, AutoCloseable {
     private final String id;
     private final Behaviour behaviour;
     private final PageBitmap[] dirty;
+    /** Pages that hold memory: written at least once, like a sparse RAM file's data pages. */
+    private final PageBitmap[] backed;
     final PageBitmap usedPfns;
     final PageBitmap freePfns;
     private final Object allocLock = new Object();
@@ -62,6 +64,10 @@ public final class ToyGuest implements VirtualMachine, AutoCloseable {
         this.dirty = new PageBitmap[layout.blocks().size()];
         for (int b = 0; b < dirty.length; b++) {
             dirty[b] = new PageBitmap(layout.blocks().get(b).pages(layout.guestPageSize()));
+        }
+        backed = new PageBitmap[dirty.length];
+        for (int b = 0; b < dirty.length; b++) {
+            backed[b] = new PageBitmap(dirty[b].size());
         }
         usedPfns = new PageBitmap(layout.pfnLimit());
         freePfns = new PageBitmap(layout.pfnLimit());
@@ -174,6 +180,7 @@ public final class ToyGuest implements VirtualMachine, AutoCloseable {
         long[] at = mem.locate(pfn);
         ByteBuffer page = mem.page((int) at[0], at[1]);
         page.put(offset, bytes);
+        backed[(int) at[0]].set(at[1]);
         VarHandle.fullFence();
         dirty[(int) at[0]].set(at[1]);
     }
@@ -262,6 +269,18 @@ public final class ToyGuest implements VirtualMachine, AutoCloseable {
             @Override
             public ByteBuffer view(int block, long offset, int length) {
                 return mem.view(block, offset, length).asReadOnlyBuffer();
+            }
+
+            @Override
+            public long markUnbackedPages(int block, long fromPage, long toPage, PageBitmap into) {
+                long n = 0;
+                for (long p = fromPage; p < toPage; p++) {
+                    if (!backed[block].get(p)) {
+                        into.set(p);
+                        n++;
+                    }
+                }
+                return n;
             }
     };
 

@@ -8,9 +8,8 @@ import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.api.memory.RamBlock;
 import io.pagehint.api.memory.RamRange;
 import io.pagehint.api.memory.ReservedRange;
-import java.util.LinkedHashMap;
+import io.pagehint.x86.TestLayouts;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,12 +23,7 @@ class X86LayoutsTest {
     static final long T = 1L << 40;
 
     static GuestMemoryLayout layout(String machine, long ram, String... options) {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (String opt : options) {
-            int eq = opt.indexOf('=');
-            o.put(opt.substring(0, eq), opt.substring(eq + 1));
-        }
-        return new X86LayoutProvider().layout(new MachineSpec("x86_64", machine, ram, o));
+        return TestLayouts.layout(machine, ram, options);
     }
 
     static RamBlock pcRam(GuestMemoryLayout l) {

@@ -1,11 +1,8 @@
 package io.pagehint.x86.tighten;
 
 import io.pagehint.api.memory.GuestMemoryLayout;
-import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.api.tighten.testing.NamedLayout;
-import io.pagehint.x86.layout.X86LayoutProvider;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.pagehint.x86.TestLayouts;
 import java.util.stream.Stream;
 
 /** x86 layouts to tighten: each machine type, split variant, host page size, sizes off the 2 MiB grid, DIMMs. */
@@ -19,12 +16,7 @@ final class X86Catalogue {
     }
 
     static GuestMemoryLayout layout(String machine, long ram, String... options) {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (String opt : options) {
-            int eq = opt.indexOf('=');
-            o.put(opt.substring(0, eq), opt.substring(eq + 1));
-        }
-        return new X86LayoutProvider().layout(new MachineSpec("x86_64", machine, ram, o));
+        return TestLayouts.layout(machine, ram, options);
     }
 
     static NamedLayout named(String machine, long ram, String... options) {

@@ -62,8 +62,17 @@ public final class Launcher {
     private Launcher() {
     }
 
+    /** System property: this jar's path, for commands that start more pagehint processes (demo, bench). */
+    public static final String JAR_PROPERTY = "pagehint.jar";
+
     public static void main(String[] args) {
         SPI_FLY_LOG.setLevel(Level.WARNING);
+        try {
+            System.setProperty(JAR_PROPERTY,
+                    new File(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getAbsolutePath());
+        } catch (URISyntaxException | SecurityException e) {
+            // only the commands that start other pagehint processes need it, and they say so
+        }
         int code = new Launcher().run(args);
         System.out.flush();
         System.err.flush();

@@ -1,7 +1,12 @@
 package io.pagehint.runtime.cli;
 
+import io.pagehint.runtime.command.DemoCommand;
+import io.pagehint.runtime.command.GuestCheckCommand;
+import io.pagehint.runtime.command.GuestCommand;
 import io.pagehint.runtime.command.InfoCommand;
 import io.pagehint.runtime.command.LayoutCommand;
+import io.pagehint.runtime.command.MigrateCommand;
+import io.pagehint.runtime.command.ReceiveCommand;
 import io.pagehint.runtime.command.ShellCommand;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -24,6 +29,11 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 InfoCommand.class,
                 LayoutCommand.class,
+                GuestCommand.class,
+                GuestCheckCommand.class,
+                ReceiveCommand.class,
+                MigrateCommand.class,
+                DemoCommand.class,
                 ShellCommand.class,
                 HelpCommand.class,
         })

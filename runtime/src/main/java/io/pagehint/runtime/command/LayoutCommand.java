@@ -3,17 +3,16 @@ package io.pagehint.runtime.command;
 import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.api.memory.LayoutProvider;
 import io.pagehint.api.memory.MachineSpec;
-import io.pagehint.runtime.cli.ByteSizeConverter;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
+import io.pagehint.runtime.cli.MachineOptions;
 import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.format.Json;
 import io.pagehint.runtime.layout.LayoutJson;
 import io.pagehint.runtime.layout.LayoutText;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pagehint layout}: the guest-physical layout a layout provider builds for a machine. */
@@ -24,20 +23,8 @@ public final class LayoutCommand implements Callable<Integer> {
 
     private final CliContext context;
 
-    @Option(names = "--machine", required = true, paramLabel = "<type>", description = "Machine type: pc, q35, ...")
-    String machine;
-
-    @Option(names = "--ram", required = true, paramLabel = "<size>", converter = ByteSizeConverter.class,
-            description = "RAM at boot: 512M, 8G, 1T, 0x40000000.")
-    long ram;
-
-    @Option(names = "--arch", paramLabel = "<arch>", defaultValue = "x86_64",
-            description = "Architecture (default: ${DEFAULT-VALUE}).")
-    String arch;
-
-    @Option(names = {"-o", "--option"}, paramLabel = "<name=value>",
-            description = "A machine option, as the layout provider names it (max-ram-below-4g=2G, host-page-size=2M); repeatable.")
-    Map<String, String> options = new LinkedHashMap<>();
+    @Mixin
+    MachineOptions machineOptions;
 
     @Option(names = "--json", description = "Print JSON: addresses as hex strings, sizes in bytes.")
     boolean json;
@@ -48,12 +35,9 @@ public final class LayoutCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MachineSpec spec;
-        try {
-            spec = new MachineSpec(arch, machine, ram, options);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
-        }
+        MachineSpec spec = machineOptions.spec();
+        String arch = spec.arch();
+        String machine = spec.machine();
         String filter = "(&(" + LayoutProvider.ARCH + "=" + escape(arch) + ")(" + LayoutProvider.MACHINES + "=" + escape(machine) + "))";
         LayoutProvider provider = context.await(LayoutProvider.class, filter,
                 "layout provider for " + machine + " (" + arch + ")");

@@ -4,7 +4,6 @@ import io.pagehint.api.bitmap.PageBitmap;
 import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.api.memory.RamBlock;
 import io.pagehint.api.memory.RamRange;
-import io.pagehint.api.memory.ReservedRange;
 
 /**
  * The tightening rules of one layout written the plain way, one page at a time, straight from the
@@ -16,10 +15,15 @@ public final class PerBitRule {
 
     private final GuestMemoryLayout layout;
     private final long pageSize;
+    /** Guest-physical [start, end) of every RAM range and every reserved range, for quick lookups. */
+    private final long[][] ram;
+    private final long[][] reserved;
 
     public PerBitRule(GuestMemoryLayout layout) {
         this.layout = layout;
         this.pageSize = layout.guestPageSize();
+        this.ram = layout.ramRanges().stream().map(r -> new long[] {r.guestPhysAddr(), r.guestPhysEnd()}).toArray(long[][]::new);
+        this.reserved = layout.reserved().stream().map(r -> new long[] {r.guestPhysAddr(), r.guestPhysEnd()}).toArray(long[][]::new);
     }
 
     public GuestMemoryLayout layout() {
@@ -46,11 +50,15 @@ public final class PerBitRule {
     /** Whether {@code pfn} is RAM that touches no reserved range. */
     public boolean usable(long pfn) {
         long gpa = pfn * pageSize;
-        if (layout.blockAt(gpa) == null) {
+        boolean isRam = false;
+        for (long[] r : ram) {
+            isRam |= gpa >= r[0] && gpa < r[1];
+        }
+        if (!isRam) {
             return false;
         }
-        for (ReservedRange r : layout.reserved()) {
-            if (r.overlaps(gpa, pageSize)) {
+        for (long[] r : reserved) {
+            if (gpa < r[1] && r[0] < gpa + pageSize) {
                 return false;
             }
         }

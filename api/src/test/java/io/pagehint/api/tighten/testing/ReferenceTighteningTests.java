@@ -15,7 +15,8 @@ import org.junit.jupiter.api.TestFactory;
  * <ul>
  *   <li>{@link #checkedPageByPage()}: loose bitmaps of every {@link LoosePattern}, tightened whole,
  *       compared page by page and count by count with the {@link PerBitRule};</li>
- *   <li>{@link #checkedInWindows()}: the same for guests too large to walk, around every edge;</li>
+ *   <li>{@link #checkedInWindows()}: a sparse and an all-free bitmap of guests too large to walk,
+ *       checked around every edge and accounted for by counting;</li>
  *   <li>{@link #streamed()}: loose bitmaps arriving in chunks, in any order, must end as the whole; a
  *       chunk must recompute its host pages and leave every other tight bit alone.</li>
  * </ul>
@@ -41,9 +42,15 @@ public abstract class ReferenceTighteningTests {
     }
 
     @TestFactory
-    Stream<DynamicTest> largeGuestsTightenAsThePerBitRuleSaysAroundEveryEdge() {
+    Stream<DynamicTest> aLargeGuestsSparseBitmapIsRightAroundEveryEdgeAndNothingElseIsSet() {
         return checkedInWindows().map(l -> dynamicTest(l.name(),
-                () -> TighteningChecks.tightensAsThePerBitRuleSaysAroundEveryEdge(tightener(), l.layout(), l.name().hashCode())));
+                () -> TighteningChecks.aSparseBitmapIsRightAroundEveryEdgeAndNothingElseIsSet(tightener(), l.layout(), l.name().hashCode())));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> aLargeAllFreeGuestLosesOnlyTheHostPagesNextToReservedOnes() {
+        return checkedInWindows().map(l -> dynamicTest(l.name(),
+                () -> TighteningChecks.anAllFreeGuestLosesOnlyTheHostPagesNextToReservedOnes(tightener(), l.layout())));
     }
 
     @TestFactory

@@ -8,6 +8,7 @@ import io.pagehint.api.bitmap.TightFreePageBitmap;
 import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.api.memory.RamBlock;
 import io.pagehint.api.memory.RamRange;
+import io.pagehint.api.memory.ReservedRange;
 import io.pagehint.api.tighten.BitmapTightener;
 import io.pagehint.api.tighten.TightenResult;
 import java.util.ArrayList;
@@ -25,8 +26,9 @@ import java.util.TreeSet;
  * <ul>
  *   <li>{@link #tightensWholeAsThePerBitRuleSays}: the guest sends a loose bitmap, the host tightens it
  *       whole; every page of every block, and the counts, must be as the rule says.</li>
- *   <li>{@link #tightensAsThePerBitRuleSaysAroundEveryEdge}: the same for guests too large to check
- *       page by page, in windows around every place where mistakes hide.</li>
+ *   <li>{@link #aSparseBitmapIsRightAroundEveryEdgeAndNothingElseIsSet} and
+ *       {@link #anAllFreeGuestLosesOnlyTheHostPagesNextToReservedOnes}: the same for guests too large to
+ *       check page by page, around every place where mistakes hide, the rest accounted for by counting.</li>
  *   <li>{@link #piecesInAnyOrderEndAsTheWhole}: the loose bitmap arrives in pieces, in any order;
  *       the tight bitmap must end as if the whole had been tightened at once.</li>
  *   <li>{@link #aPieceRecomputesItsHostPagesAndNothingElse}: a piece leaves every other tight bit alone.</li>
@@ -72,37 +74,150 @@ public final class TighteningChecks {
     }
 
     /**
-     * Tightens large layouts whole and checks, host page by host page, the pages around every edge
-     * ({@link LoosePattern#edges}, the loose bitmap's end) and a few anywhere; for the sparse pattern it
-     * also checks the hole bits, which the rule can count from the set bits alone.
+     * A guest too large to walk page by page, with free pages only in short runs around the edges
+     * ({@link LoosePattern#edges}: a whole host page there, or a run a little short of one), so that every
+     * free host page is near one: every host page near an edge, and every host page that holds a free
+     * guest page, must be as the rule says, and the counts must add up to exactly those.
      */
-    public static void tightensAsThePerBitRuleSaysAroundEveryEdge(BitmapTightener tightener, GuestMemoryLayout layout,
-                                                                  long seed) {
+    public static void aSparseBitmapIsRightAroundEveryEdgeAndNothingElseIsSet(BitmapTightener tightener,
+                                                                             GuestMemoryLayout layout, long seed) {
         PerBitRule rule = new PerBitRule(layout);
+        LooseFreePageBitmap loose = new LooseFreePageBitmap(layout.pfnLimit(), layout.guestPageSize());
         SplittableRandom rnd = new SplittableRandom(seed);
-        for (LoosePattern pattern : List.of(LoosePattern.EDGE_BITS_SET, LoosePattern.EDGE_BITS_CLEAR, LoosePattern.RUNS,
-                LoosePattern.ALL_ONES)) {
-            long pfnLimit = layout.pfnLimit() - rnd.nextLong(2) * (1 + rnd.nextLong(layout.pfnLimit() / 8));
-            LooseFreePageBitmap loose = pattern.make(layout, pfnLimit, rnd.nextLong());
-            TightFreePageBitmap tight = new TightFreePageBitmap(layout);
-            TightenResult result = tightener.tighten(layout, loose, tight);
-            TreeSet<Long> edges = LoosePattern.edges(layout);
-            edges.add(pfnLimit - 1);
-            edges.add(pfnLimit);
-            for (RamBlock block : layout.blocks()) {
-                long group = rule.group(block);
-                for (long first : hostPagesAround(rule, block, edges, rnd)) {
-                    boolean free = rule.tightBit(block, first, loose.bits());
-                    PageBitmap actual = tight.block(block.index());
-                    long set = actual.cardinality(first, first + group);
-                    assertThat(set).as("%s, %d PFNs: block %s, host page at page %d", pattern, pfnLimit, block.name(), first)
-                            .isEqualTo(free ? group : 0);
-                }
-            }
-            if (pattern == LoosePattern.EDGE_BITS_SET) {
-                assertThat(result.holeBits()).as("hole bits of %s", pattern).isEqualTo(rule.holeBits(loose.bits(), 0, pfnLimit));
+        for (long pfn : LoosePattern.edges(layout)) {
+            long group = groupAt(layout, pfn);
+            long start = Math.max(0, pfn - pfn % group - (rnd.nextBoolean() ? 0 : group));
+            long end = Math.min(loose.pfnLimit(), start + group * (1 + rnd.nextInt(2)) - (rnd.nextBoolean() ? 0 : 1));
+            if (start < end) {
+                loose.bits().setRange(start, end);
             }
         }
+        TightFreePageBitmap tight = new TightFreePageBitmap(layout);
+        TightenResult result = tightener.tighten(layout, loose, tight);
+
+        long expectedFree = 0;
+        for (RamBlock b : layout.blocks()) {
+            long group = rule.group(b);
+            TreeSet<Long> looked = hostPagesNearEdges(layout, b);
+            // every host page holding a free guest page is near an edge, by construction
+            for (long pfn = loose.bits().nextSetBit(0); pfn >= 0; pfn = loose.bits().nextSetBit(pfn + 1)) {
+                long page = pageOf(layout, b, pfn);
+                if (page >= 0) {
+                    looked.add(page - page % group);
+                }
+                pfn = Math.min(pfn + group - 1 - pfn % group, loose.bits().size() - 1);
+            }
+            for (long first : looked) {
+                boolean expected = rule.tightBit(b, first, loose.bits());
+                expectedFree += expected ? group : 0;
+                assertThat(tight.block(b.index()).cardinality(first, first + group))
+                        .as("block %s host page at %d", b.name(), first).isEqualTo(expected ? group : 0);
+            }
+        }
+        assertThat(result.freePages()).isEqualTo(expectedFree).isEqualTo(tight.cardinality());
+        assertThat(result.holeBits()).isEqualTo(rule.holeBits(loose.bits(), 0, loose.pfnLimit()));
+    }
+
+    /**
+     * A guest too large to walk page by page with nothing in use: every host page near an edge must be
+     * as the rule says, every other host page inside a range (touching no reserved page) must be free,
+     * and the hole bits must be the PFNs that are not RAM plus the reserved pages of RAM.
+     */
+    public static void anAllFreeGuestLosesOnlyTheHostPagesNextToReservedOnes(BitmapTightener tightener,
+                                                                            GuestMemoryLayout layout) {
+        PerBitRule rule = new PerBitRule(layout);
+        LooseFreePageBitmap loose = new LooseFreePageBitmap(layout.pfnLimit(), layout.guestPageSize());
+        loose.bits().setAll();
+        TightFreePageBitmap tight = new TightFreePageBitmap(layout);
+        TightenResult result = tightener.tighten(layout, loose, tight);
+        long expectedFree = 0;
+        long ps = layout.guestPageSize();
+        for (RamBlock b : layout.blocks()) {
+            long group = rule.group(b);
+            TreeSet<Long> looked = hostPagesNearEdges(layout, b);
+            for (long first : looked) {
+                boolean expected = rule.tightBit(b, first, loose.bits());
+                expectedFree += expected ? group : 0;
+                assertThat(tight.block(b.index()).cardinality(first, first + group))
+                        .as("block %s host page at %d", b.name(), first).isEqualTo(expected ? group : 0);
+            }
+            // a host page away from every edge lies wholly inside one range (free, as it touches no reserved
+            // page) or wholly in block pages no range maps (not free)
+            for (RamRange r : b.ranges()) {
+                long p0 = (r.blockOffset() / ps + group - 1) / group * group;
+                long p1 = (r.blockOffset() + r.length()) / ps / group * group;
+                if (p0 < p1) {
+                    expectedFree += ((p1 - p0) / group - looked.subSet(p0, true, p1, false).size()) * group;
+                }
+            }
+        }
+        assertThat(result.freePages()).isEqualTo(expectedFree).isEqualTo(tight.cardinality());
+        TreeSet<Long> reservedRamPages = new TreeSet<>();
+        for (ReservedRange res : layout.reserved()) {
+            for (RamRange r : layout.ramRanges()) {
+                long lo = Math.max(res.guestPhysAddr(), r.guestPhysAddr());
+                long hi = Math.min(res.guestPhysEnd(), r.guestPhysEnd());
+                for (long pfn = lo / ps; pfn * ps < hi; pfn++) {
+                    reservedRamPages.add(pfn);
+                }
+            }
+        }
+        long ramPfns = layout.ramRanges().stream().mapToLong(r -> r.length() / ps).sum();
+        assertThat(result.holeBits()).isEqualTo(layout.pfnLimit() - ramPfns + reservedRamPages.size());
+    }
+
+    /**
+     * First pages of the host pages within two host pages of a range's end or a few bitmap segment
+     * boundaries, and of every host page a reserved range inside RAM touches.
+     */
+    private static TreeSet<Long> hostPagesNearEdges(GuestMemoryLayout layout, RamBlock b) {
+        long ps = layout.guestPageSize();
+        long group = b.hostPageSize() / ps;
+        long pages = b.size() / ps;
+        TreeSet<Long> pagesNear = new TreeSet<>();
+        for (RamRange r : b.ranges()) {
+            pagesNear.add(r.blockOffset() / ps);
+            pagesNear.add((r.blockOffset() + r.length()) / ps - 1);
+            for (ReservedRange res : layout.reserved()) {
+                long lo = Math.max(res.guestPhysAddr(), r.guestPhysAddr());
+                long hi = Math.min(res.guestPhysEnd(), r.guestPhysEnd());
+                for (long gpa = lo - lo % ps; gpa < hi; gpa += Math.min(ps * group, hi - gpa < ps ? ps : ps * group)) {
+                    pagesNear.add(r.blockOffset() / ps + (gpa - r.guestPhysAddr()) / ps);
+                }
+                if (lo < hi) {
+                    pagesNear.add(r.blockOffset() / ps + (hi - 1 - r.guestPhysAddr()) / ps);
+                }
+            }
+        }
+        long segmentPages = PageBitmap.SEGMENT_WORDS * 64L;
+        for (long seg = segmentPages; seg < pages; seg += Math.max(segmentPages, pages / 4 / segmentPages * segmentPages)) {
+            pagesNear.add(seg);
+        }
+        TreeSet<Long> hostPages = new TreeSet<>();
+        for (long p : pagesNear) {
+            for (long d = -2; d <= 2; d++) {
+                long q = p - p % group + d * group;
+                if (q >= 0 && q < pages) {
+                    hostPages.add(q);
+                }
+            }
+        }
+        return hostPages;
+    }
+
+    private static long groupAt(GuestMemoryLayout layout, long pfn) {
+        RamBlock b = layout.blockAt(pfn * layout.guestPageSize());
+        return b == null ? 1 : b.hostPageSize() / layout.guestPageSize();
+    }
+
+    private static long pageOf(GuestMemoryLayout layout, RamBlock b, long pfn) {
+        long gpa = pfn * layout.guestPageSize();
+        for (RamRange r : b.ranges()) {
+            if (r.containsGuestPhys(gpa)) {
+                return (r.blockOffset() + gpa - r.guestPhysAddr()) / layout.guestPageSize();
+            }
+        }
+        return -1;
     }
 
     /** The host pages (by their first block page) next to each edge PFN that lies in the block, and eight anywhere. */
@@ -138,19 +253,22 @@ public final class TighteningChecks {
     /**
      * The loose bitmap arrives in chunks of random sizes, in random order, onto a tight bitmap of
      * garbage, and each chunk is tightened as it comes: the tight bitmap must end as if the whole had
-     * been tightened at once (so a host page becomes free only once its last guest page has arrived),
+     * been tightened at once onto the same garbage (so a host page becomes free only once its last guest page has arrived),
      * and the hole bits of the chunks must add up to those of the whole.
      */
     public static void piecesInAnyOrderEndAsTheWhole(BitmapTightener tightener, GuestMemoryLayout layout, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         for (LoosePattern pattern : List.of(LoosePattern.RUNS, LoosePattern.RANDOM, LoosePattern.EDGE_BITS_CLEAR, LoosePattern.ALL_ONES)) {
             LooseFreePageBitmap target = pattern.make(layout, layout.pfnLimit() + 100, rnd.nextLong());
-            TightFreePageBitmap whole = new TightFreePageBitmap(layout);
+            // both tight bitmaps start as the same garbage: every host page that holds RAM is recomputed,
+            // the others (block pages that no range maps) keep whatever they held
+            long garbageSeed = rnd.nextLong();
+            TightFreePageBitmap whole = garbage(layout, new SplittableRandom(garbageSeed));
             TightenResult wholeResult = tightener.tighten(layout, target, whole);
 
             // the guest's bitmap as the host has received it so far
             LooseFreePageBitmap received = new LooseFreePageBitmap(target.pfnLimit(), layout.guestPageSize());
-            TightFreePageBitmap tight = garbage(layout, rnd);
+            TightFreePageBitmap tight = garbage(layout, new SplittableRandom(garbageSeed));
             long holeBits = 0;
             List<long[]> chunks = chunks(target.pfnLimit(), rnd);
             Collections.shuffle(chunks, new Random(rnd.nextLong()));

@@ -1,0 +1,53 @@
+package io.pagehint.guest.vcpu;
+
+/**
+ * Fills its share of the given size with random data one page per operation, frees it all (64
+ * pages per operation), then idles: afterwards the free lists are full of pages holding stale
+ * data, which only a hint can keep off the wire (the note's guest "after a memory-hungry workload
+ * had exited").
+ */
+final class UsedThenFreed implements Workload {
+
+    private final long bytes;
+    private final Idle idle = new Idle();
+    private Phase phase = Phase.FILLING;
+
+    enum Phase { FILLING, FREEING, IDLE }
+
+    UsedThenFreed(long bytes) {
+        this.bytes = bytes;
+    }
+
+    @Override
+    public long step(VcpuContext cpu) {
+        switch (phase) {
+            case FILLING -> {
+                if (cpu.ownedPages() >= bytes / cpu.pageSize() || cpu.allocAndFill() < 0) {
+                    phase = Phase.FREEING;
+                }
+                return 0;
+            }
+            case FREEING -> {
+                for (int i = 0; i < 64; i++) {
+                    if (!cpu.freeOldest()) {
+                        phase = Phase.IDLE;
+                        break;
+                    }
+                }
+                return 0;
+            }
+            default -> {
+                return idle.step(cpu);
+            }
+        }
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    @Override
+    public String name() {
+        return "used-then-freed:" + phase.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

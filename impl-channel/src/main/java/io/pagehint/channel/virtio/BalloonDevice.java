@@ -1,0 +1,562 @@
+package io.pagehint.channel.virtio;
+
+import io.pagehint.api.hint.HintChunk;
+import io.pagehint.api.hint.HintStatus;
+import io.pagehint.api.vm.BadGuestAddressException;
+import io.pagehint.api.vm.DeviceMemory;
+import io.pagehint.channel.hint.ActiveRequest;
+import io.pagehint.channel.hint.UsableRam;
+import io.pagehint.channel.virtio.balloon.Balloon;
+import io.pagehint.channel.virtio.mmio.Mmio;
+import io.pagehint.channel.virtio.ring.Descriptor;
+import io.pagehint.channel.virtio.ring.DescriptorChain;
+import io.pagehint.channel.virtio.ring.DeviceVirtqueue;
+import io.pagehint.channel.virtio.ring.SplitRingLayout;
+import io.pagehint.channel.virtio.ring.VirtqueueException;
+import java.time.Duration;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The virtio memory balloon device with free page hinting, behind a virtio-mmio register window
+ * (docs/PROTOCOL.md part B). A state machine without I/O: register accesses come from the
+ * doorbell, rounds are started and ended by the hint source, timeouts by the watchdog; each step
+ * returns an {@link Outcome} its caller carries out after the lock is released.
+ *
+ * <p>Behaviour follows the virtio 1.x balloon section: {@code free_page_hint_cmd_id} holds STOP,
+ * DONE or the round's id; the driver acknowledges an id with a 4-byte output buffer and then posts
+ * free blocks as device-writable buffers; its STOP buffer ends the round. As QEMU does
+ * (hw/virtio/virtio-balloon.c, {@code get_free_page_hints}), a pass over the queue runs with
+ * queue notifications off, and hints are only used while the round the driver acknowledged is
+ * the current one. Unlike QEMU, which trusts the guest's buffers once they map to host memory,
+ * every buffer is checked against the guest's usable RAM and a bad one puts the device in
+ * DEVICE_NEEDS_RESET.
+ */
+final class BalloonDevice {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BalloonDevice.class);
+
+    /** The features this device offers (PROTOCOL.md B.3). */
+    static final long OFFERED_FEATURES = (1L << Balloon.F_FREE_PAGE_HINT) | (1L << Balloon.F_PAGE_POISON) | (1L << Mmio.F_VERSION_1);
+    /** The queues a driver may select: inflateq, deflateq, free_page_vq. */
+    private static final int QUEUES = 3;
+
+    private enum Round {
+        /** No round: the config holds STOP or DONE. */
+        IDLE,
+        /** A new id is in the config; the driver has not acknowledged it yet. */
+        REQUESTED,
+        /** The driver acknowledged the id; its buffers are hints. */
+        STARTED
+    }
+
+    private final String vmId;
+    private final DeviceMemory memory;
+    private final UsableRam ram;
+    private final int queueSizeMax;
+    private final Duration responseTimeout;
+
+    // transport state
+    private int status;
+    private int deviceFeaturesSel;
+    private int driverFeaturesSel;
+    private long driverFeatures;
+    private boolean featuresOk;
+    private int queueSel;
+    private final int[] queueSize = new int[QUEUES];
+    private final long[] descAddr = new long[QUEUES];
+    private final long[] driverAddr = new long[QUEUES];
+    private final long[] deviceAddr = new long[QUEUES];
+    private int interruptStatus;
+    private int configGeneration;
+    private boolean needsReset;
+    private DeviceVirtqueue freePageQueue;
+
+    // configuration space
+    private int actual;
+    private int cmdId = Balloon.CMD_ID_STOP;
+    private int poisonVal;
+
+    // free page hinting
+    private Round round = Round.IDLE;
+    private ActiveRequest active;
+    private int lastWireId = -1;
+    private long requestedNanos;
+    private long progressNanos;
+    private long staleBuffers;
+    private long hintedPages;
+
+    BalloonDevice(String vmId, DeviceMemory memory, UsableRam ram, int queueSizeMax, Duration responseTimeout) {
+        if (queueSizeMax < 2 || queueSizeMax > SplitRingLayout.MAX_SIZE || Integer.bitCount(queueSizeMax) != 1) {
+            throw new IllegalArgumentException("queue size must be a power of two from 2 to 32768: " + queueSizeMax);
+        }
+        this.vmId = vmId;
+        this.memory = memory;
+        this.ram = ram;
+        this.queueSizeMax = queueSizeMax;
+        this.responseTimeout = responseTimeout;
+    }
+
+    // ------------------------------------------------------------------ register window
+
+    /** A register read (the caller checked offset and width with {@link Mmio#isValidAccess}); the value fits the width. */
+    synchronized long read(int offset, int width) {
+        if (offset >= Mmio.CONFIG) {
+            return readConfig(offset - Mmio.CONFIG, width);
+        }
+        return register(offset) & 0xFFFF_FFFFL;
+    }
+
+    private long register(int offset) {
+        return switch (offset) {
+            case Mmio.MAGIC_VALUE -> Mmio.MAGIC;
+            case Mmio.VERSION -> Mmio.MMIO_VERSION;
+            case Mmio.DEVICE_ID -> Balloon.DEVICE_ID;
+            case Mmio.VENDOR_ID -> VirtioSettings.VENDOR_ID;
+            case Mmio.DEVICE_FEATURES -> deviceFeaturesSel == 0 ? OFFERED_FEATURES & 0xFFFF_FFFFL
+                    : deviceFeaturesSel == 1 ? OFFERED_FEATURES >>> 32 : 0;
+            case Mmio.QUEUE_SIZE_MAX -> queueExists(queueSel) ? queueSizeMax : 0;
+            case Mmio.QUEUE_READY -> queueSel == freePageQueueIndex() && freePageQueue != null ? 1 : 0;
+            case Mmio.INTERRUPT_STATUS -> interruptStatus;
+            case Mmio.STATUS -> status;
+            case Mmio.CONFIG_GENERATION -> Integer.toUnsignedLong(configGeneration);
+            default -> 0;
+        };
+    }
+
+    private long readConfig(int at, int width) {
+        long v = 0;
+        for (int i = 0; i < width; i++) {
+            v |= (long) configByte(at + i) << (8 * i);
+        }
+        return v;
+    }
+
+    private int configByte(int at) {
+        int field = switch (at & ~3) {
+            case Balloon.CONFIG_NUM_PAGES -> 0;
+            case Balloon.CONFIG_ACTUAL -> actual;
+            case Balloon.CONFIG_FREE_PAGE_HINT_CMD_ID -> cmdId;
+            default -> poisonVal;
+        };
+        return (field >>> (8 * (at & 3))) & 0xFF;
+    }
+
+    /** A register write; may process the free-page queue (QueueNotify) or reset the device. */
+    synchronized Outcome write(int offset, int width, long value) {
+        int v = (int) value;
+        if (offset >= Mmio.CONFIG) {
+            writeConfig(offset - Mmio.CONFIG, width, v);
+            return Outcome.none();
+        }
+        switch (offset) {
+            case Mmio.DEVICE_FEATURES_SEL -> deviceFeaturesSel = v;
+            case Mmio.DRIVER_FEATURES -> {
+                if (!featuresOk && driverFeaturesSel == 0) {
+                    driverFeatures = (driverFeatures & ~0xFFFF_FFFFL) | Integer.toUnsignedLong(v);
+                } else if (!featuresOk && driverFeaturesSel == 1) {
+                    driverFeatures = (driverFeatures & 0xFFFF_FFFFL) | ((long) v << 32);
+                }
+            }
+            case Mmio.DRIVER_FEATURES_SEL -> driverFeaturesSel = v;
+            case Mmio.QUEUE_SEL -> queueSel = v;
+            case Mmio.QUEUE_SIZE -> setQueueField(queueSize, v);
+            case Mmio.QUEUE_DESC_LOW -> setLow(descAddr, v);
+            case Mmio.QUEUE_DESC_HIGH -> setHigh(descAddr, v);
+            case Mmio.QUEUE_DRIVER_LOW -> setLow(driverAddr, v);
+            case Mmio.QUEUE_DRIVER_HIGH -> setHigh(driverAddr, v);
+            case Mmio.QUEUE_DEVICE_LOW -> setLow(deviceAddr, v);
+            case Mmio.QUEUE_DEVICE_HIGH -> setHigh(deviceAddr, v);
+            case Mmio.QUEUE_READY -> {
+                return queueReady(v);
+            }
+            case Mmio.QUEUE_NOTIFY -> {
+                return v == freePageQueueIndex() ? processFreePageQueue() : Outcome.none();
+            }
+            case Mmio.INTERRUPT_ACK -> interruptStatus &= ~v;
+            case Mmio.STATUS -> {
+                return writeStatus(v);
+            }
+            default -> {
+                // read-only or unused registers ignore writes
+            }
+        }
+        return Outcome.none();
+    }
+
+    private void writeConfig(int at, int width, int value) {
+        for (int i = 0; i < width; i++) {
+            int field = (at + i) & ~3;
+            int shift = 8 * ((at + i) & 3);
+            int b = (value >>> (8 * i)) & 0xFF;
+            if (field == Balloon.CONFIG_ACTUAL) {
+                actual = (actual & ~(0xFF << shift)) | (b << shift);
+            } else if (field == Balloon.CONFIG_POISON_VAL && negotiated(Balloon.F_PAGE_POISON) && (status & Mmio.STATUS_DRIVER_OK) == 0) {
+                poisonVal = (poisonVal & ~(0xFF << shift)) | (b << shift);
+            }
+            // num_pages and free_page_hint_cmd_id are read-only for the driver
+        }
+    }
+
+    private boolean queueExists(int index) {
+        return featuresOk && index == freePageQueueIndex() && negotiated(Balloon.F_FREE_PAGE_HINT);
+    }
+
+    private int freePageQueueIndex() {
+        return Balloon.freePageQueueIndex(driverFeatures);
+    }
+
+    private boolean negotiated(int bit) {
+        return featuresOk && Balloon.has(driverFeatures, bit);
+    }
+
+    private void setQueueField(int[] field, int v) {
+        if (queueSel >= 0 && queueSel < QUEUES) {
+            field[queueSel] = v;
+        }
+    }
+
+    private void setLow(long[] addr, int v) {
+        if (queueSel >= 0 && queueSel < QUEUES) {
+            addr[queueSel] = (addr[queueSel] & ~0xFFFF_FFFFL) | Integer.toUnsignedLong(v);
+        }
+    }
+
+    private void setHigh(long[] addr, int v) {
+        if (queueSel >= 0 && queueSel < QUEUES) {
+            addr[queueSel] = (addr[queueSel] & 0xFFFF_FFFFL) | ((long) v << 32);
+        }
+    }
+
+    private Outcome queueReady(int v) {
+        if (!queueExists(queueSel)) {
+            return Outcome.none(); // QueueSizeMax is 0 there: no such queue
+        }
+        if (v == 0) {
+            freePageQueue = null;
+            return Outcome.none();
+        }
+        int q = queueSel;
+        int size = queueSize[q];
+        if (size < 2 || size > queueSizeMax || Integer.bitCount(size) != 1) {
+            return deviceError("queue size " + size + " is not a power of two from 2 to " + queueSizeMax);
+        }
+        try {
+            freePageQueue = new DeviceVirtqueue(memory, new SplitRingLayout(size, descAddr[q], driverAddr[q], deviceAddr[q]));
+            return Outcome.none();
+        } catch (IllegalArgumentException | VirtqueueException e) {
+            return deviceError("free page queue set up wrongly: " + e.getMessage());
+        }
+    }
+
+    private Outcome writeStatus(int v) {
+        if (v == 0) {
+            return reset("the driver reset the device");
+        }
+        if ((v & Mmio.STATUS_FEATURES_OK) != 0 && !featuresOk) {
+            featuresOk = (driverFeatures & ~OFFERED_FEATURES) == 0 && Balloon.has(driverFeatures, Mmio.F_VERSION_1);
+            if (!featuresOk) {
+                LOG.warn("{}: driver asked for features 0x{} (offered 0x{}, VERSION_1 required); FEATURES_OK refused",
+                        vmId, Long.toHexString(driverFeatures), Long.toHexString(OFFERED_FEATURES));
+            }
+        }
+        int keep = (featuresOk ? v : v & ~Mmio.STATUS_FEATURES_OK) & 0xFF; // the status is a byte
+        status = (keep & ~Mmio.STATUS_DEVICE_NEEDS_RESET) | (needsReset ? Mmio.STATUS_DEVICE_NEEDS_RESET : 0);
+        return Outcome.none();
+    }
+
+    /** Back to the state after power-on, failing a round in flight; keeps the command-id counter. */
+    synchronized Outcome reset(String why) {
+        Outcome o = Outcome.none();
+        if (active != null) { // a no-op for a request that has ended
+            o.finish(active, HintStatus.FAILED, why);
+        }
+        active = null;
+        round = Round.IDLE;
+        status = 0;
+        deviceFeaturesSel = 0;
+        driverFeaturesSel = 0;
+        driverFeatures = 0;
+        featuresOk = false;
+        queueSel = 0;
+        java.util.Arrays.fill(queueSize, 0);
+        java.util.Arrays.fill(descAddr, 0);
+        java.util.Arrays.fill(driverAddr, 0);
+        java.util.Arrays.fill(deviceAddr, 0);
+        interruptStatus = 0;
+        needsReset = false;
+        freePageQueue = null;
+        actual = 0;
+        cmdId = Balloon.CMD_ID_STOP;
+        poisonVal = 0;
+        configGeneration++;
+        return o;
+    }
+
+    /**
+     * The driver broke a rule: fail the round, stop touching the queue, set DEVICE_NEEDS_RESET and
+     * tell the driver with a configuration-change interrupt (virtio 1.x, "Device Status Field").
+     */
+    private Outcome deviceError(String why) {
+        LOG.warn("{}: virtio balloon device error: {}; the device needs a reset", vmId, why);
+        Outcome o = Outcome.none();
+        if (active != null) { // a no-op for a request that has ended
+            o.finish(active, HintStatus.FAILED, why);
+        }
+        round = Round.IDLE;
+        needsReset = true;
+        freePageQueue = null;
+        status |= Mmio.STATUS_DEVICE_NEEDS_RESET;
+        if ((status & Mmio.STATUS_DRIVER_OK) != 0) {
+            raise(o, Mmio.INTERRUPT_CONFIG_CHANGE);
+        }
+        return o;
+    }
+
+    private void raise(Outcome o, int bits) {
+        interruptStatus |= bits;
+        o.interrupt(bits, interruptStatus);
+    }
+
+    // ------------------------------------------------------------------ the free page queue
+
+    /** Another pass over the free page queue, when the last one said there may be more. */
+    synchronized Outcome pollFreePageQueue() {
+        return processFreePageQueue();
+    }
+
+    /**
+     * One pass over the free page queue, with queue notifications off: takes at most a queue's worth
+     * of chains, checks them all, returns them used, and hands the hints of the current round on
+     * (through the outcome) only if the whole pass was valid.
+     */
+    private Outcome processFreePageQueue() {
+        DeviceVirtqueue q = freePageQueue;
+        if (q == null || needsReset || (status & Mmio.STATUS_DRIVER_OK) == 0) {
+            return Outcome.none();
+        }
+        Outcome o = Outcome.none();
+        RunCollector hints = new RunCollector();
+        boolean roundEnded = false;
+        int used = 0;
+        ActiveRequest target = active;
+        try {
+            q.suppressNotifications(true);
+            int n = q.pending();
+            for (int i = 0; i < n; i++) {
+                DescriptorChain chain = q.pop();
+                roundEnded |= take(chain, hints);
+                q.pushUsed(chain.head(), 0);
+                used++;
+            }
+            q.suppressNotifications(false);
+            if (q.pending() > 0) {
+                o.more(); // the driver added more while we worked: another pass
+            }
+            if (used > 0) {
+                q.publishUsed();
+                progressNanos = System.nanoTime();
+                if (!q.interruptsSuppressed()) {
+                    raise(o, Mmio.INTERRUPT_USED_BUFFER);
+                }
+            }
+        } catch (VirtqueueException | BadGuestAddressException e) {
+            return deviceError(e.getMessage());
+        }
+        if (hints.pages() > 0 && target != null) {
+            hintedPages += hints.pages();
+            o.deliver(target, new HintChunk.Ranges(target.commandId(), hints.toArray()));
+        }
+        if (roundEnded && target != null) {
+            o.finish(target, HintStatus.READY, "");
+        }
+        return o;
+    }
+
+    /**
+     * Takes one chain: a command-id buffer or free blocks. Returns whether it ended the round.
+     *
+     * @throws VirtqueueException if the chain breaks a rule of the free page queue
+     */
+    private boolean take(DescriptorChain chain, RunCollector hints) throws VirtqueueException {
+        Descriptor first = chain.descriptors().get(0);
+        if (!first.writable()) {
+            if (chain.descriptors().size() != 1 || first.len() != Balloon.CMD_ID_BYTES || first.flags() != 0) {
+                throw new VirtqueueException("a command-id buffer must be one 4-byte device-readable descriptor");
+            }
+            return commandIdArrived(memory.readInt(first.addr()));
+        }
+        for (Descriptor d : chain.descriptors()) {
+            if (!ram.containsPages(d.addr(), d.len())) {
+                throw new VirtqueueException("free block 0x" + Long.toHexString(d.addr()) + "+" + d.len()
+                        + " is not whole pages of usable guest RAM");
+            }
+        }
+        if (round != Round.STARTED) {
+            staleBuffers++;
+            return false;
+        }
+        for (Descriptor d : chain.descriptors()) {
+            hints.add(d.addr() / ram.pageSize(), d.len() / ram.pageSize());
+        }
+        return false;
+    }
+
+    private boolean commandIdArrived(int id) {
+        if (round == Round.REQUESTED && id == cmdId) {
+            round = Round.STARTED;
+            progressNanos = System.nanoTime();
+            return false;
+        }
+        if (id == Balloon.CMD_ID_STOP && round == Round.STARTED) {
+            round = Round.IDLE; // the driver has no more blocks: the round is complete
+            return true;
+        }
+        staleBuffers++; // an old round's id, or the STOP of a round the host ended first
+        return false;
+    }
+
+    // ------------------------------------------------------------------ rounds, as the hint source runs them
+
+    /** Whether a driver can hint now: DRIVER_OK, free page hinting negotiated, its queue ready. */
+    synchronized boolean hintingReady() {
+        return (status & Mmio.STATUS_DRIVER_OK) != 0 && !needsReset && freePageQueue != null && negotiated(Balloon.F_FREE_PAGE_HINT);
+    }
+
+    /** The poison byte of the guest's free pages, if PAGE_POISON was negotiated and the value is one byte repeated. */
+    synchronized OptionalInt pagePoison() {
+        if (!negotiated(Balloon.F_PAGE_POISON)) {
+            return OptionalInt.empty();
+        }
+        int b = poisonVal & 0xFF;
+        return poisonVal == b * 0x01010101 ? OptionalInt.of(b) : OptionalInt.empty();
+    }
+
+    /**
+     * Starts a round for {@code request}: ends the previous one (STOP), writes a new wire id and
+     * raises a configuration change.
+     */
+    synchronized Outcome start(ActiveRequest request) {
+        Outcome o = Outcome.none();
+        if (!hintingReady()) {
+            return o.finish(request, HintStatus.UNSUPPORTED, "no driver with free page hinting is ready");
+        }
+        if (negotiated(Balloon.F_PAGE_POISON) && pagePoison().isEmpty()) {
+            return o.finish(request, HintStatus.UNSUPPORTED, "the guest's poison value 0x" + Integer.toHexString(poisonVal)
+                    + " is not one byte repeated");
+        }
+        if (active != null) { // a no-op for a request that has ended
+            o.finish(active, HintStatus.FAILED, "superseded by command " + request.commandId());
+        }
+        lastWireId = Balloon.nextCommandId(lastWireId);
+        active = request;
+        round = Round.REQUESTED;
+        setCmdId(lastWireId);
+        requestedNanos = System.nanoTime();
+        raise(o, Mmio.INTERRUPT_CONFIG_CHANGE);
+        return o;
+    }
+
+    /** The host stopped {@code request}: STOP in the config if it is the current round. */
+    synchronized Outcome stop(ActiveRequest request) {
+        Outcome o = Outcome.none();
+        if (active == request && round != Round.IDLE) {
+            round = Round.IDLE;
+            setCmdId(Balloon.CMD_ID_STOP);
+            if (hintingReady()) {
+                raise(o, Mmio.INTERRUPT_CONFIG_CHANGE);
+            }
+        }
+        return o;
+    }
+
+    /** The host is done with {@code request}: DONE in the config, unless a newer round has started. */
+    synchronized Outcome done(ActiveRequest request) {
+        Outcome o = Outcome.none();
+        if (active == request) {
+            round = Round.IDLE;
+            active = null;
+            setCmdId(Balloon.CMD_ID_DONE);
+            if (hintingReady()) {
+                raise(o, Mmio.INTERRUPT_CONFIG_CHANGE);
+            }
+        }
+        return o;
+    }
+
+    /** The device goes away: DONE, so the driver gives its blocks back, and the round in flight fails. */
+    synchronized Outcome shutdown(String why) {
+        Outcome o = Outcome.none();
+        if (active != null) { // a no-op for a request that has ended
+            o.finish(active, HintStatus.FAILED, why);
+        }
+        active = null;
+        round = Round.IDLE;
+        setCmdId(Balloon.CMD_ID_DONE);
+        if (hintingReady()) {
+            raise(o, Mmio.INTERRUPT_CONFIG_CHANGE);
+        }
+        return o;
+    }
+
+    private void setCmdId(int id) {
+        cmdId = id;
+        configGeneration++;
+    }
+
+    /** A driver that does not acknowledge a new id, or stops making progress in a round, is reset. */
+    synchronized Outcome checkTimeouts(long nowNanos) {
+        long limit = responseTimeout.toNanos();
+        if (round == Round.REQUESTED && nowNanos - requestedNanos > limit) {
+            return deviceError("guest did not answer: command id not acknowledged within " + responseTimeout.toMillis() + " ms");
+        }
+        if (round == Round.STARTED && nowNanos - progressNanos > limit) {
+            return deviceError("guest did not answer: no free blocks and no STOP within " + responseTimeout.toMillis() + " ms");
+        }
+        return Outcome.none();
+    }
+
+    /** Buffers ignored because they belonged to no current round. */
+    synchronized long staleBuffers() {
+        return staleBuffers;
+    }
+
+    /** Pages handed on as hints over the device's life. */
+    synchronized long hintedPages() {
+        return hintedPages;
+    }
+
+    /** The command id the config holds now (for tests and logs). */
+    synchronized int configCommandId() {
+        return cmdId;
+    }
+
+    /** Free blocks of one pass as runs of PFNs, adjacent blocks merged. */
+    private static final class RunCollector {
+        private long[] runs = new long[16];
+        private int n;
+        private long pages;
+
+        void add(long firstPfn, long count) {
+            pages += count;
+            if (n > 0 && runs[n - 2] + runs[n - 1] == firstPfn) {
+                runs[n - 1] += count;
+                return;
+            }
+            if (n == runs.length) {
+                runs = java.util.Arrays.copyOf(runs, n * 2);
+            }
+            runs[n++] = firstPfn;
+            runs[n++] = count;
+        }
+
+        long pages() {
+            return pages;
+        }
+
+        long[] toArray() {
+            return java.util.Arrays.copyOf(runs, n);
+        }
+    }
+}

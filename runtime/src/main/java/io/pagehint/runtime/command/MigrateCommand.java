@@ -1,0 +1,125 @@
+package io.pagehint.runtime.command;
+
+import io.pagehint.api.memory.MachineSpec;
+import io.pagehint.api.migration.Migration;
+import io.pagehint.api.migration.MigrationOptions;
+import io.pagehint.api.migration.MigrationReport;
+import io.pagehint.api.migration.MigrationService;
+import io.pagehint.runtime.cli.ByteSizeConverter;
+import io.pagehint.runtime.cli.CliContext;
+import io.pagehint.runtime.cli.CliException;
+import io.pagehint.runtime.cli.Durations;
+import io.pagehint.runtime.cli.MachineOptions;
+import io.pagehint.runtime.cli.PagehintCli;
+import io.pagehint.runtime.format.Json;
+import io.pagehint.runtime.migration.GuestAttachment;
+import io.pagehint.runtime.migration.GuestFiles;
+import io.pagehint.runtime.migration.HintChannel;
+import io.pagehint.runtime.migration.HostPort;
+import io.pagehint.runtime.migration.ProgressLine;
+import io.pagehint.runtime.migration.ReportJson;
+import io.pagehint.runtime.migration.ReportText;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pagehint migrate}: migrates a running reference guest to a destination. Attaches the
+ * guest (its host adapter and, unless {@code --channel none}, the host end of its hint channel),
+ * migrates, prints the report. Ctrl-C cancels: the runtime stops, the engine cancels, and the
+ * guest is resumed.
+ */
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+        description = "Migrates a running reference guest to a destination, skipping the pages it hints free.")
+public final class MigrateCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Option(names = "--to", required = true, paramLabel = "<host:port>", description = "The destination (pagehint receive).")
+    String to;
+
+    @Option(names = "--guest-control", required = true, paramLabel = "<socket>", description = "The guest's control socket.")
+    Path control;
+
+    @Option(names = "--ram-file", required = true, paramLabel = "<file>", description = "The guest's RAM file.")
+    Path ramFile;
+
+    @Option(names = "--dirty-log", required = true, paramLabel = "<file>", description = "The guest's dirty-log file.")
+    Path dirtyLog;
+
+    @Mixin
+    MachineOptions machineOptions;
+
+    @Option(names = "--vm-id", paramLabel = "<id>", description = "The guest's id here (default: the control socket's file name).")
+    String vmId;
+
+    @Option(names = "--channel", paramLabel = "serial|virtio|none", defaultValue = "serial",
+            description = "The hint channel (default: ${DEFAULT-VALUE}); none migrates without hints.")
+    String channel;
+
+    @Option(names = "--channel-socket", paramLabel = "<socket>",
+            description = "Where the host end of the channel listens; the guest's driver connects there (required unless --channel none).")
+    Path channelSocket;
+
+    @Option(names = "--downtime", paramLabel = "<duration>", converter = Durations.class, defaultValue = "300ms",
+            description = "Downtime limit (default: ${DEFAULT-VALUE}).")
+    Duration downtime;
+
+    @Option(names = "--bandwidth", paramLabel = "<bytes/s>", converter = ByteSizeConverter.class, defaultValue = "0",
+            description = "Bandwidth limit in bytes a second, e.g. 1G (default: none).")
+    long bandwidth;
+
+    @Option(names = "--max-rounds", paramLabel = "<n>", defaultValue = "30", description = "Round limit (default: ${DEFAULT-VALUE}).")
+    int maxRounds;
+
+    @Option(names = "--no-auto-converge", description = "Never throttle the guest's vCPUs.")
+    boolean noAutoConverge;
+
+    @Option(names = "--drop-cache", description = "Ask the guest to drop its clean page cache before hinting.")
+    boolean dropCache;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    public MigrateCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        InetSocketAddress destination;
+        HintChannel hintChannel;
+        MachineSpec machine = machineOptions.spec();
+        try {
+            destination = HostPort.parse(to);
+            HintChannel.Kind kind = HintChannel.Kind.of(channel);
+            if (kind != null && channelSocket == null) {
+                throw new IllegalArgumentException("--channel " + channel + " needs --channel-socket");
+            }
+            hintChannel = kind == null ? null : new HintChannel(kind, channelSocket);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
+        }
+        String id = vmId != null ? vmId : control.getFileName().toString();
+        MigrationOptions options = MigrationOptions.builder().downtimeLimit(downtime).bandwidthLimit(bandwidth)
+                .maxRounds(maxRounds).autoConverge(!noAutoConverge).dropPageCache(dropCache)
+                .useHints(hintChannel != null)
+                .hintTransport(hintChannel == null ? null : hintChannel.kind().transport()).build();
+        MigrationService engine = context.await(MigrationService.class, null, "migration engine");
+        try (GuestAttachment guest = GuestAttachment.attach(context, new GuestFiles(id, machine, ramFile, dirtyLog, control), hintChannel)) {
+            Migration m = engine.migrate(guest.vm(), destination, options,
+                    json ? null : new ProgressLine(context.err(), System.console() != null));
+            MigrationReport report = m.await(Duration.ofDays(1));
+            if (json) {
+                Json.print(ReportJson.of(report), context.out());
+            } else {
+                ReportText.print(report, context.out());
+            }
+            return report.succeeded() ? 0 : 1;
+        }
+    }
+}

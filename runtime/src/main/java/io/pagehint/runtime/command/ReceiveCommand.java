@@ -1,0 +1,97 @@
+package io.pagehint.runtime.command;
+
+import io.pagehint.api.migration.IncomingMigration;
+import io.pagehint.api.migration.MigrationReport;
+import io.pagehint.api.migration.MigrationService;
+import io.pagehint.api.vm.IncomingVm;
+import io.pagehint.api.vm.VmProvisioner;
+import io.pagehint.runtime.cli.CliContext;
+import io.pagehint.runtime.cli.CliException;
+import io.pagehint.runtime.cli.MachineOptions;
+import io.pagehint.runtime.cli.PagehintCli;
+import io.pagehint.runtime.cli.ProcessOnly;
+import io.pagehint.runtime.format.Json;
+import io.pagehint.runtime.migration.HostPort;
+import io.pagehint.runtime.migration.ProgressLine;
+import io.pagehint.runtime.migration.ReportJson;
+import io.pagehint.runtime.migration.ReportText;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pagehint receive}: the destination of one migration. Prepares an empty guest of the
+ * given machine in a new RAM file, listens, receives, has the guest checked, and exits 0 only if
+ * the migration completed and the guest passed its self-check. The first line it prints is
+ * {@code listening on HOST:PORT}, for scripts that asked for port 0.
+ */
+@Command(name = "receive", mixinStandardHelpOptions = true,
+        description = "Receives one migration into a new guest RAM file and checks the guest.")
+public final class ReceiveCommand implements Callable<Integer>, ProcessOnly {
+
+    private final CliContext context;
+
+    @Option(names = "--listen", required = true, paramLabel = "<host:port>", description = "Where to listen (port 0: any free port).")
+    String listen;
+
+    @Option(names = "--ram-file", required = true, paramLabel = "<file>", description = "The guest RAM file to create (on tmpfs; must not exist).")
+    Path ramFile;
+
+    @Option(names = "--vm-id", paramLabel = "<id>", defaultValue = "incoming", description = "The guest's id here (default: ${DEFAULT-VALUE}).")
+    String vmId;
+
+    @Mixin
+    MachineOptions machineOptions;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Option(names = "--timeout", paramLabel = "<duration>", converter = io.pagehint.runtime.cli.Durations.class, defaultValue = "1h",
+            description = "Give up if no migration has ended by then (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    public ReceiveCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        InetSocketAddress address;
+        try {
+            address = HostPort.parse(listen);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
+        }
+        VmProvisioner provisioner = context.await(VmProvisioner.class, null, "VM provisioner");
+        MigrationService engine = context.await(MigrationService.class, null, "migration engine");
+        IncomingVm vm;
+        try {
+            vm = provisioner.prepareIncoming(vmId, machineOptions.spec(), Map.of("ram.file", ramFile.toString()));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CliException("cannot prepare the incoming guest: " + e.getMessage());
+        }
+        IncomingMigration in;
+        try {
+            in = engine.receive(address, vm, json ? null : new ProgressLine(context.err(), System.console() != null));
+        } catch (IOException e) {
+            vm.abandon();
+            vm.close();
+            throw new CliException("cannot listen on " + listen + ": " + e.getMessage());
+        }
+        context.out().println("listening on " + in.address().getHostString() + ":" + in.address().getPort());
+        context.out().flush();
+        MigrationReport report = in.await(timeout);
+        if (json) {
+            Json.print(ReportJson.of(report), context.out());
+        } else {
+            ReportText.print(report, context.out());
+        }
+        return report.succeeded() ? 0 : 1;
+    }
+}

@@ -1,0 +1,86 @@
+package io.pagehint.runtime.migration;
+
+import io.pagehint.api.hint.HintSource;
+import io.pagehint.api.vm.VirtualMachine;
+import io.pagehint.runtime.cli.CliContext;
+import io.pagehint.runtime.cli.CliException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * A running reference guest attached to this runtime, as a VMM would attach it: a factory
+ * configuration for its host adapter (which registers the API VirtualMachine) and, if asked, one
+ * for the host end of its hint channel. Closing removes both configurations, so the services go
+ * away and the channel's socket closes.
+ */
+public final class GuestAttachment implements AutoCloseable {
+
+    private final List<Configuration> configurations = new ArrayList<>();
+    private final VirtualMachine vm;
+    private final HintSource hints;
+
+    private GuestAttachment(CliContext context, GuestFiles guest, HintChannel channel) throws IOException {
+        ConfigurationAdmin admin = context.await(ConfigurationAdmin.class, null, "configuration admin");
+        try {
+            configure(admin, "io.pagehint.guest.vm", guest.adapterConfiguration());
+            vm = context.await(VirtualMachine.class, "(" + VirtualMachine.VM_ID + "=" + guest.vmId() + ")",
+                    "reference guest " + guest.vmId() + " (are its files and control socket there?)");
+            if (channel == null) {
+                hints = null;
+            } else {
+                configure(admin, channel.kind().factoryPid, channel.configuration(guest.vmId()));
+                hints = context.await(HintSource.class, "(&(" + VirtualMachine.VM_ID + "=" + guest.vmId() + ")("
+                        + HintSource.TRANSPORT + "=" + channel.kind().transport() + "))",
+                        channel.kind().transport() + " hint channel of guest " + guest.vmId()
+                                + " (was the guest started with its driver pointed at " + channel.socket() + "?)");
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Attaches the guest and waits for its services; {@code channel} may be null for no hints. */
+    public static GuestAttachment attach(CliContext context, GuestFiles guest, HintChannel channel) {
+        try {
+            return new GuestAttachment(context, guest, channel);
+        } catch (IOException e) {
+            throw new CliException("cannot configure guest " + guest.vmId() + ": " + e.getMessage());
+        }
+    }
+
+    public VirtualMachine vm() {
+        return vm;
+    }
+
+    /** The hint source, or null when no channel was asked for. */
+    public HintSource hints() {
+        return hints;
+    }
+
+    private void configure(ConfigurationAdmin admin, String factoryPid, Map<String, Object> properties) throws IOException {
+        Configuration c = admin.createFactoryConfiguration(factoryPid, "?");
+        configurations.add(c);
+        Dictionary<String, Object> d = new Hashtable<>(properties);
+        c.update(d);
+    }
+
+    @Override
+    public void close() {
+        // the channel first: its component needs the VM, and should close its socket before the VM goes
+        for (int i = configurations.size() - 1; i >= 0; i--) {
+            try {
+                configurations.get(i).delete();
+            } catch (IOException | IllegalStateException e) {
+                // already gone with the framework
+            }
+        }
+        configurations.clear();
+    }
+}

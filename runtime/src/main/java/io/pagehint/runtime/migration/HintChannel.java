@@ -1,0 +1,51 @@
+package io.pagehint.runtime.migration;
+
+import io.pagehint.api.hint.HintSource;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The host end of a guest's hint channel, to configure in this runtime: which transport and the
+ * socket the guest's driver connects to.
+ */
+public record HintChannel(Kind kind, Path socket) {
+
+    /** The transports, by their command-line names. */
+    public enum Kind {
+        SERIAL("serial", "io.pagehint.channel.serial", HintSource.TRANSPORT_SERIAL, "socket.path"),
+        VIRTIO("virtio", "io.pagehint.channel.virtio", HintSource.TRANSPORT_VIRTIO_BALLOON, "doorbell.path");
+
+        final String cliName;
+        final String factoryPid;
+        final String transport;
+        final String socketProperty;
+
+        Kind(String cliName, String factoryPid, String transport, String socketProperty) {
+            this.cliName = cliName;
+            this.factoryPid = factoryPid;
+            this.transport = transport;
+            this.socketProperty = socketProperty;
+        }
+
+        public String transport() {
+            return transport;
+        }
+
+        /** The kind a command-line name stands for; null for "none". */
+        public static Kind of(String cliName) {
+            for (Kind k : values()) {
+                if (k.cliName.equals(cliName)) {
+                    return k;
+                }
+            }
+            if ("none".equals(cliName)) {
+                return null;
+            }
+            throw new IllegalArgumentException("no hint channel called " + cliName + " (serial, virtio or none)");
+        }
+    }
+
+    Map<String, Object> configuration(String vmId) {
+        return Map.of("vm.id", vmId, "vm.target", "(vm.id=" + vmId + ")", kind.socketProperty, socket.toString());
+    }
+}
