@@ -73,10 +73,11 @@ class GuestKernelTest {
     }
 
     private static long[] counts(GuestKernel k) {
-        long[] c = new long[(KernelGeometry.MAX_ORDER + 1) * KernelGeometry.ZONES];
+        int orders = k.geometry().maxOrder() + 1;
+        long[] c = new long[orders * KernelGeometry.ZONES];
         for (int z = 0; z < KernelGeometry.ZONES; z++) {
-            for (int o = 0; o <= KernelGeometry.MAX_ORDER; o++) {
-                c[z * (KernelGeometry.MAX_ORDER + 1) + o] = k.buddy().zone(z).count(o);
+            for (int o = 0; o < orders; o++) {
+                c[z * orders + o] = k.buddy().zone(z).count(o);
             }
         }
         return c;
