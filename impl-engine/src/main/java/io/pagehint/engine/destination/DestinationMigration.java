@@ -78,6 +78,7 @@ public final class DestinationMigration extends MigrationBase implements Incomin
         try {
             phase(MigrationPhase.SETUP, "listening on " + address);
             channel = server.accept();
+            restartClock();
             server.close();
             channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
             reader = new StreamReader(channel);
@@ -191,19 +192,7 @@ public final class DestinationMigration extends MigrationBase implements Incomin
     }
 
     private void close(boolean keep) {
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // best effort
-        }
-        SocketChannel c = channel;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // best effort
-            }
-        }
+        closeSockets();
         try {
             if (!keep) {
                 vm.abandon();
@@ -216,19 +205,12 @@ public final class DestinationMigration extends MigrationBase implements Incomin
     @Override
     protected void onCancel() {
         // accept() and read() block: closing the sockets is what wakes them
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // best effort
-        }
-        SocketChannel c = channel;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // best effort
-            }
-        }
+        closeSockets();
+    }
+
+    private void closeSockets() {
+        closeQuietly(server);
+        closeQuietly(channel);
     }
 
     /** Closes the connection when nothing has arrived for the stall timeout. */
@@ -243,11 +225,7 @@ public final class DestinationMigration extends MigrationBase implements Incomin
             long now = r.bytesRead();
             if (now == lastBytes) {
                 LOG.warn("incoming migration {}: nothing received for {} s, giving up", id(), t.toSeconds());
-                try {
-                    c.close();
-                } catch (IOException ignored) {
-                    // best effort
-                }
+                closeQuietly(c);
                 return;
             }
             watchForStall(now);

@@ -25,7 +25,7 @@ public abstract class MigrationBase implements Migration {
     private final MigrationRole role;
     private final Events events;
     private final long eventIntervalNanos;
-    private final long startNanos = System.nanoTime();
+    private volatile long startNanos = System.nanoTime();
     private final CompletableFuture<MigrationReport> result = new CompletableFuture<>();
     private volatile MigrationPhase phase = MigrationPhase.SETUP;
     private volatile String cancelReason;
@@ -98,6 +98,11 @@ public abstract class MigrationBase implements Migration {
 
     protected long startNanos() {
         return startNanos;
+    }
+
+    /** Starts the migration's clock again: a destination's migration begins when a source connects, not when it listens. */
+    protected void restartClock() {
+        startNanos = System.nanoTime();
     }
 
     protected Duration elapsed() {
@@ -178,6 +183,17 @@ public abstract class MigrationBase implements Migration {
             throw e;
         } finally {
             done.complete(null);
+        }
+    }
+
+    /** Closes a socket (or anything) if there is one, ignoring failure: used on the way out. */
+    protected static void closeQuietly(Closeable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // closing on the way out: nothing more to do
+            }
         }
     }
 

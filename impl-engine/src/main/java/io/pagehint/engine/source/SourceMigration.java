@@ -361,14 +361,7 @@ public final class SourceMigration extends MigrationBase implements Runnable {
                 LOG.error("could not resume guest {} after the migration failed", vm.id(), e);
             }
         }
-        SocketChannel c = channel;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (IOException e) {
-                LOG.debug("closing the connection", e);
-            }
-        }
+        closeQuietly(channel);
     }
 
     private void sendCancel(String reason) {
@@ -395,16 +388,7 @@ public final class SourceMigration extends MigrationBase implements Runnable {
         }
         // a round that is blocked writing to a destination that stopped reading cannot see the
         // flag: close the connection if the migration has not ended by itself shortly
-        scheduleIfNotDone(Duration.ofSeconds(2), () -> {
-            SocketChannel c = channel;
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (IOException ignored) {
-                    // closing is all we can do
-                }
-            }
-        });
+        scheduleIfNotDone(Duration.ofSeconds(2), () -> closeQuietly(channel));
     }
 
     private SocketChannel connect() throws IOException {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -15,19 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every workload of the reference guest migrates across real processes with each hint channel and
  * with none, and the destination's self-check passes every time.
  */
-class EveryWorkloadOverEveryChannelIT {
-
-    private static Migrations migrations;
-
-    @BeforeAll
-    static void folder() throws Exception {
-        migrations = new Migrations();
-    }
-
-    @AfterAll
-    static void cleanUp() throws Exception {
-        migrations.close();
-    }
+class EveryWorkloadOverEveryChannelIT extends EndToEnd {
 
     static Stream<Arguments> workloadsAndChannels() {
         List<Arguments> all = new ArrayList<>();

@@ -57,8 +57,8 @@ final class Migrations implements AutoCloseable {
             List<String> args = new ArrayList<>(List.of("migrate", "--json", "--to",
                     "127.0.0.1:" + destination.address().getPort(),
                     "--guest-control", guest.files().control().toString(), "--ram-file", guest.files().ramFile().toString(),
-                    "--dirty-log", guest.files().dirtyLog().toString(), "--arch", machine.arch(), "--machine", machine.machine(),
-                    "--ram", Long.toString(machine.ramBytes()), "--channel", channel));
+                    "--dirty-log", guest.files().dirtyLog().toString(), "--channel", channel));
+            args.addAll(PagehintProcess.machineArgs(machine));
             if (transport != null) {
                 args.addAll(List.of("--channel-socket", guest.channelSocket().toString()));
             }

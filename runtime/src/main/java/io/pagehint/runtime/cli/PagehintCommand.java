@@ -1,11 +1,13 @@
 package io.pagehint.runtime.cli;
 
+import io.pagehint.runtime.command.CancelCommand;
 import io.pagehint.runtime.command.DemoCommand;
 import io.pagehint.runtime.command.GuestCheckCommand;
 import io.pagehint.runtime.command.GuestCommand;
 import io.pagehint.runtime.command.InfoCommand;
 import io.pagehint.runtime.command.LayoutCommand;
 import io.pagehint.runtime.command.MigrateCommand;
+import io.pagehint.runtime.command.MigrationsCommand;
 import io.pagehint.runtime.command.ReceiveCommand;
 import io.pagehint.runtime.command.ShellCommand;
 import java.time.Duration;
@@ -34,6 +36,8 @@ import picocli.CommandLine.Spec;
                 ReceiveCommand.class,
                 MigrateCommand.class,
                 DemoCommand.class,
+                MigrationsCommand.class,
+                CancelCommand.class,
                 ShellCommand.class,
                 HelpCommand.class,
         })

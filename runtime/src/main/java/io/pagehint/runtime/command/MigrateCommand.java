@@ -13,7 +13,7 @@ import io.pagehint.runtime.cli.MachineOptions;
 import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.format.Json;
 import io.pagehint.runtime.migration.GuestAttachment;
-import io.pagehint.runtime.migration.GuestFiles;
+import io.pagehint.runtime.process.GuestFiles;
 import io.pagehint.runtime.migration.HintChannel;
 import io.pagehint.runtime.migration.HostPort;
 import io.pagehint.runtime.migration.ProgressLine;

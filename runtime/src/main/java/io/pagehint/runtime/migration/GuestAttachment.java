@@ -4,6 +4,7 @@ import io.pagehint.api.hint.HintSource;
 import io.pagehint.api.vm.VirtualMachine;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
+import io.pagehint.runtime.process.GuestFiles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -28,7 +29,7 @@ public final class GuestAttachment implements AutoCloseable {
     private GuestAttachment(CliContext context, GuestFiles guest, HintChannel channel) throws IOException {
         ConfigurationAdmin admin = context.await(ConfigurationAdmin.class, null, "configuration admin");
         try {
-            configure(admin, "io.pagehint.guest.vm", guest.adapterConfiguration());
+            configure(admin, GuestFiles.ADAPTER_FACTORY_PID, guest.adapterConfiguration());
             vm = context.await(VirtualMachine.class, "(" + VirtualMachine.VM_ID + "=" + guest.vmId() + ")",
                     "reference guest " + guest.vmId() + " (are its files and control socket there?)");
             if (channel == null) {

@@ -31,9 +31,8 @@ public final class DestinationRun implements AutoCloseable {
             throws IOException, InterruptedException {
         Path ram = dir.resolve(name + ".ram");
         List<String> args = new ArrayList<>(List.of("receive", "--listen", "127.0.0.1:0", "--json", "--vm-id", name,
-                "--ram-file", ram.toString(), "--arch", machine.arch(), "--machine", machine.machine(),
-                "--ram", Long.toString(machine.ramBytes())));
-        machine.options().forEach((k, v) -> args.addAll(List.of("-o", k + "=" + v)));
+                "--ram-file", ram.toString()));
+        args.addAll(PagehintProcess.machineArgs(machine));
         PagehintProcess p = PagehintProcess.start(dir, name, jvmArgs, args);
         try {
             String where = p.awaitOutput(LISTENING, Duration.ofSeconds(60)).group(1);

@@ -3,7 +3,6 @@ package io.pagehint.runtime.process;
 import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.guest.control.ControlClient;
 import io.pagehint.guest.control.GuestStatus;
-import io.pagehint.runtime.migration.GuestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,10 +39,9 @@ public final class GuestRun implements AutoCloseable {
         Path log = dir.resolve(name + ".dirty");
         Path control = dir.resolve(name + ".control");
         Path socket = transport == null ? null : dir.resolve(name + "." + transport);
-        List<String> args = new ArrayList<>(List.of("guest", "--arch", machine.arch(), "--machine", machine.machine(),
-                "--ram", Long.toString(machine.ramBytes()), "--ram-file", ram.toString(), "--dirty-log", log.toString(),
-                "--control", control.toString()));
-        machine.options().forEach((k, v) -> args.addAll(List.of("-o", k + "=" + v)));
+        List<String> args = new ArrayList<>(List.of("guest"));
+        args.addAll(PagehintProcess.machineArgs(machine));
+        args.addAll(List.of("--ram-file", ram.toString(), "--dirty-log", log.toString(), "--control", control.toString()));
         if (transport != null) {
             args.addAll(List.of("--" + transport, socket.toString()));
         }

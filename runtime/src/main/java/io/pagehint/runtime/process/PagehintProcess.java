@@ -54,6 +54,14 @@ public final class PagehintProcess implements AutoCloseable {
         return new PagehintProcess(name, p, out, err);
     }
 
+    /** {@code --arch A --machine M --ram BYTES -o k=v ...}: a machine as every pagehint command takes it. */
+    public static List<String> machineArgs(io.pagehint.api.memory.MachineSpec machine) {
+        List<String> args = new ArrayList<>(List.of("--arch", machine.arch(), "--machine", machine.machine(),
+                "--ram", Long.toString(machine.ramBytes())));
+        machine.options().forEach((k, v) -> args.addAll(List.of("-o", k + "=" + v)));
+        return args;
+    }
+
     public String name() {
         return name;
     }
@@ -64,9 +72,18 @@ public final class PagehintProcess implements AutoCloseable {
 
     /** The first match of {@code pattern} in its standard output, waiting up to {@code timeout}. */
     public Matcher awaitOutput(Pattern pattern, Duration timeout) throws IOException, InterruptedException {
+        return await(out, pattern, timeout);
+    }
+
+    /** The first match of {@code pattern} in its standard error (logs, progress), waiting up to {@code timeout}. */
+    public Matcher awaitErrors(Pattern pattern, Duration timeout) throws IOException, InterruptedException {
+        return await(err, pattern, timeout);
+    }
+
+    private Matcher await(Path log, Pattern pattern, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Matcher m = pattern.matcher(Files.readString(out, StandardCharsets.UTF_8));
+            Matcher m = pattern.matcher(Files.readString(log, StandardCharsets.UTF_8));
             if (m.find()) {
                 return m;
             }

@@ -1,4 +1,4 @@
-package io.pagehint.runtime.migration;
+package io.pagehint.runtime.process;
 
 import io.pagehint.api.memory.MachineSpec;
 import java.nio.file.Path;
@@ -16,8 +16,11 @@ import java.util.Map;
  */
 public record GuestFiles(String vmId, MachineSpec machine, Path ramFile, Path dirtyLog, Path control) {
 
-    /** The configuration of the guest's host adapter (factory pid {@code io.pagehint.guest.vm}). */
-    Map<String, Object> adapterConfiguration() {
+    /** The factory pid of the reference guest's host adapter, which registers the API VirtualMachine. */
+    public static final String ADAPTER_FACTORY_PID = "io.pagehint.guest.vm";
+
+    /** The configuration of the guest's host adapter (factory pid {@value #ADAPTER_FACTORY_PID}). */
+    public Map<String, Object> adapterConfiguration() {
         String[] options = machine.options().entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).sorted().toArray(String[]::new);
         return Map.of("vm.id", vmId, "arch", machine.arch(), "machine", machine.machine(),

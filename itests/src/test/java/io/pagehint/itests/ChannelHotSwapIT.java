@@ -1,0 +1,149 @@
+package io.pagehint.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pagehint.api.hint.HintSource;
+import io.pagehint.api.memory.MachineSpec;
+import io.pagehint.api.migration.IncomingMigration;
+import io.pagehint.api.migration.MigrationOptions;
+import io.pagehint.api.migration.MigrationPhase;
+import io.pagehint.api.migration.MigrationReport;
+import io.pagehint.api.migration.MigrationService;
+import io.pagehint.api.vm.IncomingVm;
+import io.pagehint.api.vm.VirtualMachine;
+import io.pagehint.api.vm.VmProvisioner;
+import io.pagehint.runtime.process.GuestFiles;
+import io.pagehint.runtime.process.GuestRun;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The channel bundle is stopped while a migration runs: the hint source goes away, the migration
+ * goes on without hints and the guest arrives whole. Started again, the guest's driver reconnects
+ * and the next migration of the same guest uses hints. No restart, nothing told to the engine.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ChannelHotSwapIT extends InFramework {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final MachineSpec MACHINE = new MachineSpec("x86_64", "q35", 256L << 20);
+
+    @Inject
+    MigrationService engine;
+
+    @Inject
+    ConfigurationAdmin configurations;
+
+    @Inject
+    VmProvisioner provisioner;
+
+    @Test
+    public void stoppingTheChannelMidMigrationLeavesTheGuestWholeAndStartingItBringsHintsBack() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/dev/shm"), "pagehint-hotswap-");
+        List<Configuration> configs = new ArrayList<>();
+        try (GuestRun guest = GuestRun.start(dir, "hotswap", MACHINE, "serial",
+                List.of("--workload", "used-then-freed", "--size", "192M"), List.of())) {
+            guest.awaitSettled(TIMEOUT);
+            GuestFiles files = guest.files();
+            configs.add(factoryConfiguration(GuestFiles.ADAPTER_FACTORY_PID, files.adapterConfiguration()));
+            configs.add(factoryConfiguration("io.pagehint.channel.serial", Map.of("vm.id", files.vmId(),
+                    "vm.target", "(vm.id=" + files.vmId() + ")", "socket.path", guest.channelSocket().toString())));
+            VirtualMachine vm = awaitService(VirtualMachine.class, "(vm.id=" + files.vmId() + ")");
+            awaitService(HintSource.class, "(vm.id=" + files.vmId() + ")");
+            Bundle channels = bundle("io.pagehint.channel");
+
+            // a slow link, so the channel can be stopped while the bulk round runs
+            MigrationOptions slow = MigrationOptions.builder().bandwidthLimit(16L << 20).hintWait(Duration.ZERO).build();
+            CompletableFuture<Void> stopped = new CompletableFuture<>();
+            MigrationReport first = migrate(vm, dir.resolve("first.ram"), slow, e -> {
+                if (e.phase() == MigrationPhase.BULK && !stopped.isDone()) {
+                    // not on the migration's own thread: stopping a bundle waits for its services to go
+                    CompletableFuture.runAsync(() -> {
+                        try {
+                            channels.stop();
+                            stopped.complete(null);
+                        } catch (Exception ex) {
+                            stopped.completeExceptionally(ex);
+                        }
+                    });
+                }
+            });
+            stopped.get();
+            assertThat(first.outcome()).as(first.failure()).isEqualTo(MigrationPhase.COMPLETED);
+            assertThat(first.selfCheck().passed()).as(first.selfCheck().problems().toString()).isTrue();
+            assertThat(first.hints().note()).contains("went away");
+
+            // the guest lives on the source again (as if the destination were discarded); the channel comes back
+            vm.control().resume();
+            channels.start();
+            awaitService(HintSource.class, "(vm.id=" + files.vmId() + ")");
+            MigrationReport second = migrate(vm, dir.resolve("second.ram"), MigrationOptions.defaults(), null);
+            assertThat(second.outcome()).as(second.failure()).isEqualTo(MigrationPhase.COMPLETED);
+            assertThat(second.selfCheck().passed()).isTrue();
+            assertThat(second.hints().transport()).isEqualTo(HintSource.TRANSPORT_SERIAL);
+            assertThat(second.pagesSkippedByHints()).as("hints are back").isGreaterThan(10_000);
+        } finally {
+            for (Configuration c : configs) {
+                c.delete();
+            }
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private MigrationReport migrate(VirtualMachine vm, Path ramFile, MigrationOptions options,
+                                    io.pagehint.api.migration.MigrationListener listener) throws Exception {
+        IncomingVm incoming = provisioner.prepareIncoming("incoming", MACHINE, Map.of("ram.file", ramFile.toString()));
+        IncomingMigration in = engine.receive(new InetSocketAddress("127.0.0.1", 0), incoming, null);
+        MigrationReport out = engine.migrate(vm, in.address(), options, listener).await(TIMEOUT);
+        in.await(TIMEOUT);
+        return out;
+    }
+
+    private Configuration factoryConfiguration(String factoryPid, Map<String, Object> properties) throws Exception {
+        Configuration c = configurations.createFactoryConfiguration(factoryPid, "?");
+        c.update(new Hashtable<>(properties));
+        return c;
+    }
+
+    private <S> S awaitService(Class<S> type, String filter) throws Exception {
+        ServiceTracker<S, S> t = new ServiceTracker<>(context,
+                context.createFilter("(&(objectClass=" + type.getName() + ")" + filter + ")"), null);
+        t.open();
+        S s = t.waitForService(TIMEOUT.toMillis());
+        assertThat(s).as(type.getSimpleName() + " " + filter).isNotNull();
+        return s;
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (b.getSymbolicName().equals(symbolicName)) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
+    }
+}
