@@ -17,6 +17,8 @@ import io.pagehint.api.tighten.BitmapTightener;
 import io.pagehint.api.vm.IncomingVm;
 import io.pagehint.api.vm.VirtualMachine;
 import io.pagehint.api.vm.VmProvisioner;
+import io.pagehint.runtime.process.GuestFiles;
+import io.pagehint.runtime.process.GuestRun;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +62,7 @@ import org.osgi.util.tracker.ServiceTracker;
  * that used and freed most of its memory) with its serial hint driver; the source and the destination
  * are this framework's engine over loopback TCP; the destination proves the guest whole with its
  * self-check. The guest that arrived is taken up where it arrived ({@code pagehint guest --attach}) and
- * migrated again from there.
+ * migrated again from there. Guests are started with the runtime's own {@link GuestRun}.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -78,6 +81,13 @@ public class Arm64HotInstallIT {
 
     @Inject
     ConfigurationAdmin configAdmin;
+
+    /** Held for the whole test, so the (delayed) engine component stays the same active one. */
+    @Inject
+    MigrationService engine;
+
+    @Inject
+    VmProvisioner provisioner;
 
     private Path dir;
     private final List<AutoCloseable> cleanUp = new ArrayList<>();
@@ -124,21 +134,20 @@ public class Arm64HotInstallIT {
         ServiceRegistration<LayoutProvider> vmmLayout = context.registerService(LayoutProvider.class, spec -> virtLayout(),
                 new Hashtable<>(Map.of(LayoutProvider.ARCH, "aarch64", LayoutProvider.MACHINES, "virt")));
         cleanUp.add(vmmLayout::unregister);
-        MigrationService engine = service(MigrationService.class, null);
         ServiceReference<MigrationService> engineRef = context.getServiceReference(MigrationService.class);
         long engineComponentId = (Long) engineRef.getProperty("component.id");
 
-        // 1. a guest that used three quarters of its memory and freed it, migrated by a runtime without impl-arm64
-        ReferenceGuestProcess first = guest("first", dir.resolve("first.ram"), List.of("--workload", "used-then-freed",
-                "--size", "192M", "--vcpus", "2", "--seed", "3"));
-        Path arrived = dir.resolve("arrived.ram");
-        Run without = migrate(first, arrived);
+        // 1. a guest that used three quarters of its memory and freed it, migrated by a runtime without impl-arm64;
+        //    it arrives in second.ram, where the second guest process will take it up
+        GuestRun first = guest("first", List.of("--workload", "used-then-freed", "--size", "192M", "--vcpus", "2", "--seed", "3"));
+        Run without = migrate(first, dir.resolve("second.ram"));
 
         assertThat(without.source().outcome()).as(without.source().failure()).isEqualTo(MigrationPhase.COMPLETED);
         assertThat(without.source().hints().note()).isEqualTo("no tightener for aarch64/virt");
         assertThat(without.source().pagesSkippedByHints()).isZero();
         assertThat(without.destination().selfCheck().passed()).as(without.destination().selfCheck().toString()).isTrue();
-        assertThat(first.quit()).as("the source guest, handed over, quits").isZero();
+        first.close();
+        assertThat(first.process().process().exitValue()).as("the source guest, handed over, quits").isZero();
 
         // 2. the aarch64 bundle joins the running framework
         Bundle arm64 = context.installBundle(new File(System.getProperty("pagehint.arm64.bundle")).toURI().toString());
@@ -154,8 +163,8 @@ public class Arm64HotInstallIT {
                 .layout(VIRT)).as("impl-arm64's layout is the one the VMM described").isEqualTo(virtLayout());
 
         // 3. the same guest, running on where it arrived, migrates again: with hints now
-        ReferenceGuestProcess second = guest("second", arrived, List.of("--attach", "--workload", "idle"));
-        Run with = migrate(second, dir.resolve("arrived-again.ram"));
+        GuestRun second = guest("second", List.of("--attach", "--workload", "idle"));
+        Run with = migrate(second, dir.resolve("third.ram"));
 
         assertThat(with.source().outcome()).as(with.source().failure()).isEqualTo(MigrationPhase.COMPLETED);
         assertThat(with.source().hints().transport()).isEqualTo(HintSource.TRANSPORT_SERIAL);
@@ -164,19 +173,22 @@ public class Arm64HotInstallIT {
         assertThat(with.source().pagesSkippedByHints()).as("most of the freed memory is skipped").isGreaterThan(ramPages / 2);
         assertThat(with.source().pagesSent()).isLessThan(without.source().pagesSent() / 2);
         assertThat(with.destination().selfCheck().passed()).as(with.destination().selfCheck().toString()).isTrue();
-        assertThat(engine).isSameAs(service(MigrationService.class, null));
-        assertThat(second.quit()).isZero();
+        second.close();
+        assertThat(second.process().process().exitValue()).isZero();
     }
 
     /** One migration, from both ends. */
     record Run(MigrationReport source, MigrationReport destination) {
     }
 
-    /** Starts a guest process and waits until its workload has settled. */
-    private ReferenceGuestProcess guest(String name, Path ramFile, List<String> args) throws Exception {
-        ReferenceGuestProcess g = ReferenceGuestProcess.start(dir, name, VIRT, ramFile, args);
+    /**
+     * Starts {@code pagehint guest} called {@code name} (its RAM in {@code <name>.ram}, its serial hint
+     * driver pointed at {@code <name>.serial}) and waits until its workload has settled.
+     */
+    private GuestRun guest(String name, List<String> args) throws Exception {
+        GuestRun g = GuestRun.start(dir, name, VIRT, "serial", args, List.of());
         cleanUp.add(g);
-        g.awaitIdle();
+        g.awaitSettled(TIMEOUT);
         return g;
     }
 
@@ -185,16 +197,18 @@ public class Arm64HotInstallIT {
      * channel, configured as a VMM would), receives it into {@code into} on this runtime's engine and
      * migrates it there over loopback TCP; detaches it afterwards.
      */
-    private Run migrate(ReferenceGuestProcess guest, Path into) throws Exception {
+    private Run migrate(GuestRun guest, Path into) throws Exception {
         List<org.osgi.service.cm.Configuration> configs = new ArrayList<>();
         try {
-            configs.add(configure("io.pagehint.guest.vm", guest.adapterConfiguration(VM_ID, VIRT)));
+            Map<String, Object> adapter = new HashMap<>(guest.files().adapterConfiguration());
+            adapter.put("vm.id", VM_ID);
+            configs.add(configure(GuestFiles.ADAPTER_FACTORY_PID, adapter));
             VirtualMachine vm = service(VirtualMachine.class, "(" + VirtualMachine.VM_ID + "=" + VM_ID + ")");
-            configs.add(configure("io.pagehint.channel.serial", guest.serialChannelConfiguration(VM_ID)));
+            configs.add(configure("io.pagehint.channel.serial", Map.of("vm.id", VM_ID, "vm.target", "(vm.id=" + VM_ID + ")",
+                    "socket.path", guest.channelSocket().toString())));
             service(HintSource.class, "(&(" + VirtualMachine.VM_ID + "=" + VM_ID + ")(" + HintSource.TRANSPORT + "="
                     + HintSource.TRANSPORT_SERIAL + "))");
-            MigrationService engine = service(MigrationService.class, null);
-            try (IncomingVm incoming = service(VmProvisioner.class, null).prepareIncoming(VM_ID, VIRT, Map.of("ram.file", into.toString()))) {
+            try (IncomingVm incoming = provisioner.prepareIncoming(VM_ID, VIRT, Map.of("ram.file", into.toString()))) {
                 IncomingMigration in = engine.receive(new InetSocketAddress("127.0.0.1", 0), incoming, null);
                 MigrationReport source = engine.migrate(vm, in.address(), MigrationOptions.defaults(), null).await(TIMEOUT);
                 return new Run(source, in.await(TIMEOUT));
@@ -212,11 +226,7 @@ public class Arm64HotInstallIT {
         return c;
     }
 
-    /**
-     * Waits for a service (matching {@code filter}, if given) and returns it. The tracker stays open
-     * until the test ends: a delayed DS component (the engine, the provisioner) stays active, with its
-     * references bound, only while someone holds its service.
-     */
+    /** Waits for a service (matching {@code filter}, if given) and returns it; the tracker holds it until the test ends. */
     private <S> S service(Class<S> type, String filter) throws Exception {
         String f = "(objectClass=" + type.getName() + ")";
         ServiceTracker<S, S> t = new ServiceTracker<>(context, context.createFilter(filter == null ? f : "(&" + f + filter + ")"), null);
