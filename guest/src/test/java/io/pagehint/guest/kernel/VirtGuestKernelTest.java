@@ -9,18 +9,16 @@ import io.pagehint.api.memory.GuestMemInfo;
 import io.pagehint.guest.kernel.BootOptions.FreeBitmapMode;
 import io.pagehint.guest.testing.TestLayouts;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
-import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The reference guest on QEMU's Arm virt machine (impl-arm64's layouts): RAM from 1 GiB, nothing
  * below it, and the guest page sizes of arm64 kernels, with the buddy orders Linux uses for them.
+ * (That buddies merge back up to those orders is in {@link GuestKernelTest}, for every page size.)
  */
 class VirtGuestKernelTest {
 
@@ -102,45 +100,5 @@ class VirtGuestKernelTest {
             assertThat(f.kernel.allocAnon(0)).as("Normal before DMA32, as Linux's zonelist").isGreaterThanOrEqualTo(fourG);
             assertThat(f.check().problems()).isEmpty();
         }
-    }
-
-    @ParameterizedTest(name = "{0} pages")
-    @ValueSource(strings = {"16K", "64K"})
-    void freeingEverythingMergesTheBuddiesBackToTheBootFreeLists(String pageSize) {
-        try (KernelFixture f = new KernelFixture(TestLayouts.virt(GIB, "guest-page-size=" + pageSize), BootOptions.defaults())) {
-            long[] bootCounts = counts(f.kernel);
-            long bootFree = f.kernel.freePages();
-            SplittableRandom rnd = new SplittableRandom(5);
-            byte[] content = new byte[f.kernel.geometry().pageSize()];
-            List<Long> pages = new ArrayList<>();
-            for (int i = 0; i < 600; i++) {
-                int order = rnd.nextInt(3);
-                long first = f.kernel.allocAnonBlock(0, order);
-                assertThat(first).isNotNegative();
-                for (long pfn = first; pfn < first + (1 << order); pfn++) {
-                    rnd.nextBytes(content);
-                    f.kernel.writeAnonPage(pfn, content);
-                    pages.add(pfn);
-                }
-            }
-            assertThat(f.check().problems()).isEmpty();
-            Collections.shuffle(pages, new Random(3));
-            pages.forEach(f.kernel::freeAnon);
-
-            assertThat(f.kernel.freePages()).isEqualTo(bootFree);
-            assertThat(counts(f.kernel)).as("every buddy merged back, up to the highest order").isEqualTo(bootCounts);
-            assertThat(f.check().problems()).isEmpty();
-        }
-    }
-
-    private static long[] counts(GuestKernel k) {
-        int orders = k.geometry().maxOrder() + 1;
-        long[] c = new long[orders * KernelGeometry.ZONES];
-        for (int z = 0; z < KernelGeometry.ZONES; z++) {
-            for (int o = 0; o < orders; o++) {
-                c[z * orders + o] = k.buddy().zone(z).count(o);
-            }
-        }
-        return c;
     }
 }
