@@ -51,14 +51,16 @@ public class VirtTightenBenchmark {
         layout = new VirtLayoutProvider().layout(new MachineSpec("aarch64", "virt", 8L << 30,
                 Map.of("guest-page-size", guestPageSize)));
         loose = LooseFreePageBitmap.forLayout(layout);
-        // an idle guest: almost all of RAM free in long runs, a thousand used stretches scattered in it
+        // an idle guest: RAM free in long runs but for a hundred used stretches of up to 16 MiB (about 10 %),
+        // the same bytes whatever the page size
         long first = (1L << 30) / layout.guestPageSize();
         long pages = layout.ramPages();
+        long maxStretch = (16L << 20) / layout.guestPageSize();
         loose.bits().setRange(first, first + pages);
         SplittableRandom rnd = new SplittableRandom(1);
-        for (int i = 0; i < 1000; i++) {
-            long at = first + rnd.nextLong(pages - 4096);
-            loose.bits().clearRange(at, at + rnd.nextInt(4096));
+        for (int i = 0; i < 100; i++) {
+            long at = first + rnd.nextLong(pages - maxStretch);
+            loose.bits().clearRange(at, at + rnd.nextLong(maxStretch));
         }
         tight = new TightFreePageBitmap(layout);
     }
