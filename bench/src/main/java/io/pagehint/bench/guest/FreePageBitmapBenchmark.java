@@ -51,18 +51,27 @@ public class FreePageBitmapBenchmark {
 
     @Setup(Level.Trial)
     public void bootGuest() {
-        boolean fragmented = shape.equals("fragmented");
-        guest = new BenchGuest(fragmented ? 16 * GIB : 8 * GIB, new BootOptions(false, false, false, mode));
+        guest = new BenchGuest(ramBytes(shape), new BootOptions(false, false, false, mode));
         GuestKernel k = guest.kernel;
-        if (fragmented) {
+        shape(k, shape);
+        bitmap = new long[(int) ((k.geometry().pfnLimit() + 63) >>> 6)];
+        System.out.printf("%n%s guest, %s: %d free pages%n", shape, mode, k.freePages());
+    }
+
+    /** The RAM of a guest of {@code shape} ({@code boot} or {@code fragmented}); the channel benchmark uses the same guests. */
+    public static long ramBytes(String shape) {
+        return shape.equals("fragmented") ? 16 * GIB : 8 * GIB;
+    }
+
+    /** Brings a freshly booted guest of {@link #ramBytes} into {@code shape}: about 7 GiB free, in 4 MiB blocks or in single pages. */
+    public static void shape(GuestKernel k, String shape) {
+        if (shape.equals("fragmented")) {
             fragment(k, 7 * GIB / 4096);
         } else {
             for (long used = 0; used < GIB / 4096; used += 512) {
                 k.allocAnonBlock(0, 9); // a THP-sized chunk of anonymous memory, never written
             }
         }
-        bitmap = new long[(int) ((k.geometry().pfnLimit() + 63) >>> 6)];
-        System.out.printf("%n%s guest, %s: %d free pages%n", shape, mode, k.freePages());
     }
 
     /** Allocates every page, then frees every other one until {@code freePages} are free: no two free pages are buddies. */

@@ -18,8 +18,11 @@ public final class GuestDrivers {
      * starts serving hint requests from {@code kernel}: for {@code virtio-serial} the endpoint is
      * the port's socket, for {@code virtio-balloon} the device's doorbell socket.
      *
+     * The driver connects at once if the host end listens, otherwise as soon as it does (retrying
+     * with a back-off, as after a host end restarts), so a guest may start before its host.
+     *
      * @throws IllegalArgumentException for an unknown transport
-     * @throws IOException              if the host end cannot be reached
+     * @throws IOException              if the driver cannot be set up (not for an absent host end)
      */
     public static GuestDriver start(String transport, Path endpoint, HintingSupport kernel) throws IOException {
         return switch (transport) {

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A guest driver that keeps one connection to its host end: it serves a connection on its own
  * thread until the connection ends, then connects again with a back-off (50 ms, doubling up to
- * 2 s), as a guest port or device reappears after the host end restarts. {@link #close()}
- * disconnects and waits for the thread.
+ * 2 s), as a guest port or device reappears after the host end restarts. A host end that is not
+ * there yet when the driver starts is waited for the same way (a guest may boot before the host
+ * that hints it). {@link #close()} disconnects and waits for the thread.
  */
 public abstract class ReconnectingDriver implements GuestDriver {
 
@@ -44,23 +45,20 @@ public abstract class ReconnectingDriver implements GuestDriver {
         }
     }
 
-    /**
-     * Starts serving. A guest's port exists before the host opens its end, so a host end that is
-     * not there yet is waited for, with the same back-off as a reconnect.
-     */
+    /** Starts serving: connects now if the host end is there, otherwise as soon as it appears. */
     protected final void start() {
         SocketChannel first;
         try {
             first = connect(endpoint);
-            synchronized (this) {
-                connection = first;
-            }
         } catch (IOException e) {
-            LOG.info("{}: host end {} not there yet ({}); waiting for it", name, endpoint, e.getMessage());
+            LOG.info("{}: no host end at {} yet ({}); waiting for it", name, endpoint, e.getMessage());
             first = null;
         }
         SocketChannel initial = first;
-        thread = new Thread(() -> run(initial == null ? reconnect() : initial), name);
+        synchronized (this) {
+            connection = initial;
+        }
+        thread = new Thread(() -> run(initial != null ? initial : reconnect()), name);
         thread.setDaemon(true);
         thread.start();
     }

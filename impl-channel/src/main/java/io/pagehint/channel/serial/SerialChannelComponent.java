@@ -5,6 +5,8 @@ import io.pagehint.channel.osgi.ServicePublisher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.pagehint.api.hint.HintSource;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,6 +21,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * against; when it goes, the port closes. Publishes a {@code HintSource} with
  * {@code pagehint.transport=virtio-serial} and {@code vm.id} while a guest driver is attached.
  */
+// the HintSource is registered by hand while a driver is attached, so DS cannot declare it: say so for resolvers
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.pagehint.api.hint.HintSource", uses = HintSource.class)
 @Component(configurationPid = SerialChannelComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = SerialChannelConfig.class, factory = true)
 public final class SerialChannelComponent {

@@ -452,9 +452,8 @@ final class BalloonDevice {
         lastWireId = Balloon.nextCommandId(lastWireId);
         active = request;
         round = Round.REQUESTED;
-        setCmdId(lastWireId);
         requestedNanos = System.nanoTime();
-        raise(o, Mmio.INTERRUPT_CONFIG_CHANGE);
+        announce(o, lastWireId);
         return o;
     }
 
@@ -463,10 +462,7 @@ final class BalloonDevice {
         Outcome o = Outcome.none();
         if (active == request && round != Round.IDLE) {
             round = Round.IDLE;
-            setCmdId(Balloon.CMD_ID_STOP);
-            if (hintingReady()) {
-                raise(o, Mmio.INTERRUPT_CONFIG_CHANGE);
-            }
+            announce(o, Balloon.CMD_ID_STOP);
         }
         return o;
     }
@@ -477,10 +473,7 @@ final class BalloonDevice {
         if (active == request) {
             round = Round.IDLE;
             active = null;
-            setCmdId(Balloon.CMD_ID_DONE);
-            if (hintingReady()) {
-                raise(o, Mmio.INTERRUPT_CONFIG_CHANGE);
-            }
+            announce(o, Balloon.CMD_ID_DONE);
         }
         return o;
     }
@@ -493,16 +486,17 @@ final class BalloonDevice {
         }
         active = null;
         round = Round.IDLE;
-        setCmdId(Balloon.CMD_ID_DONE);
-        if (hintingReady()) {
-            raise(o, Mmio.INTERRUPT_CONFIG_CHANGE);
-        }
+        announce(o, Balloon.CMD_ID_DONE);
         return o;
     }
 
-    private void setCmdId(int id) {
+    /** Writes {@code id} to {@code free_page_hint_cmd_id} and, if a driver is there to hear it, raises a configuration change. */
+    private void announce(Outcome o, int id) {
         cmdId = id;
         configGeneration++;
+        if (hintingReady()) {
+            raise(o, Mmio.INTERRUPT_CONFIG_CHANGE);
+        }
     }
 
     /** A driver that does not acknowledge a new id, or stops making progress in a round, is reset. */

@@ -4,7 +4,6 @@ import static io.pagehint.channel.testing.Layouts.GiB;
 import static io.pagehint.channel.testing.Layouts.MiB;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pagehint.api.hint.HintChunk;
 import io.pagehint.api.hint.HintRequestOptions;
 import io.pagehint.api.hint.HintStatus;
 import io.pagehint.api.memory.GuestMemoryLayout;
@@ -12,21 +11,20 @@ import io.pagehint.channel.hint.UsableRam;
 import io.pagehint.channel.serial.wire.ErrorCode;
 import io.pagehint.channel.serial.wire.Features;
 import io.pagehint.channel.serial.wire.FrameWriter;
-import io.pagehint.channel.serial.wire.Message;
 import io.pagehint.channel.serial.wire.Message.BitmapDone;
 import io.pagehint.channel.serial.wire.Message.ChunkRanges;
 import io.pagehint.channel.serial.wire.Message.ChunkWords;
 import io.pagehint.channel.serial.wire.Message.Hello;
 import io.pagehint.channel.serial.wire.Message.MemInfo;
+import io.pagehint.channel.serial.wire.Message;
+import io.pagehint.channel.testing.DiscardingChannel;
 import io.pagehint.channel.testing.Layouts;
 import io.pagehint.channel.testing.Mutator;
-import io.pagehint.channel.testing.RecordingConsumer;
+import io.pagehint.channel.testing.ValidatingConsumer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +44,8 @@ class SerialFuzzTest {
     private static final GuestMemoryLayout LAYOUT = Layouts.withHole(64 * MiB, 64 * MiB);
     private static final UsableRam RAM = new UsableRam(LAYOUT);
     private static final long HIGH = 4 * GiB / 4096;
+    /** The command id of the one request each input answers. */
+    private static final long FUZZ_COMMAND_ID = 1;
 
     private static byte[] stream(Message... messages) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -74,52 +74,6 @@ class SerialFuzzTest {
         return corpus;
     }
 
-    /** Discards what the host writes. */
-    private static final WritableByteChannel SINK = new WritableByteChannel() {
-        @Override
-        public int write(ByteBuffer src) {
-            int n = src.remaining();
-            src.position(src.limit());
-            return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    /** A consumer that checks every chunk as the engine would need it to be. */
-    private static final class CheckingConsumer extends RecordingConsumer {
-        private String violation;
-
-        @Override
-        public synchronized void onChunk(HintChunk chunk) {
-            if (chunk.commandId() != 1) {
-                violation = "chunk of command " + chunk.commandId();
-            }
-            if (chunk instanceof HintChunk.Words w) {
-                for (int i = 0; i < w.words().length * 64; i++) {
-                    if ((w.words()[i >>> 6] & (1L << i)) != 0 && !LAYOUT.isUsableRam((w.firstPfn() + i) * 4096, 4096)) {
-                        violation = "PFN " + (w.firstPfn() + i) + " is not usable RAM";
-                    }
-                }
-            } else if (chunk instanceof HintChunk.Ranges r) {
-                long[] runs = r.startAndCount();
-                for (int i = 0; i < runs.length; i += 2) {
-                    if (!LAYOUT.isUsableRam(runs[i] * 4096, runs[i + 1] * 4096) || runs[i] > Long.MAX_VALUE / 4096) {
-                        violation = "run " + runs[i] + "+" + runs[i + 1] + " is not usable RAM";
-                    }
-                }
-            }
-            super.onChunk(chunk);
-        }
-    }
-
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void mutatedGuestStreamsNeverGetABadHintThroughNorAnExceptionOut() throws IOException {
@@ -131,26 +85,26 @@ class SerialFuzzTest {
         int[] outcomes = new int[HintStatus.values().length];
         for (int i = 0; i < iterations; i++) {
             byte[] input = i < corpus.size() ? corpus.get(i) : mutator.mutate(corpus);
-            CheckingConsumer consumer = new CheckingConsumer();
+            ValidatingConsumer consumer = new ValidatingConsumer(LAYOUT, FUZZ_COMMAND_ID);
             boolean[] started = new boolean[1];
             SerialSession.Listener listener = new SerialSession.Listener() {
                 @Override
                 public void welcomed(SerialSession session) {
                     started[0] = true;
-                    session.startRequest(new HintRequestOptions(1, false), consumer);
+                    session.startRequest(new HintRequestOptions(FUZZ_COMMAND_ID, false), consumer);
                 }
 
                 @Override
                 public void ended(SerialSession session, String why) {
                 }
             };
-            SerialSession session = new SerialSession(Channels.newChannel(new ByteArrayInputStream(input)), SINK, () -> { },
+            SerialSession session = new SerialSession(Channels.newChannel(new ByteArrayInputStream(input)), new DiscardingChannel(), () -> { },
                     RAM, settings, listener);
             session.run();
 
             String where = "input " + i + " of seed " + seed;
             assertThat(session.endReason()).as(where).isNotNull().doesNotStartWith("host end failed");
-            assertThat(consumer.violation).as(where).isNull();
+            assertThat(consumer.violation()).as(where).isNull();
             assertThat(consumer.sawChunkAfterFinish()).as(where).isFalse();
             if (started[0]) {
                 assertThat(consumer.finishCalls()).as(where).isEqualTo(1);

@@ -135,11 +135,13 @@ public final class ScriptedBalloonDriver implements AutoCloseable {
         long at = CMD_GPA + 4L * (slot++ % 512);
         memory.writeInt(at, id);
         queue.add(at, 4, false, "cmd " + id);
+        queue.publish();
     }
 
     /** Adds a device-writable buffer: a free block. */
     public void sendBlock(long gpa, int bytes) {
         queue.add(gpa, bytes, true, "block " + Long.toHexString(gpa));
+        queue.publish();
     }
 
     public void notifyQueue() throws IOException {

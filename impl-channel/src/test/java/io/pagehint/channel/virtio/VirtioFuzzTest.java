@@ -4,15 +4,15 @@ import static io.pagehint.channel.testing.Layouts.GiB;
 import static io.pagehint.channel.testing.Layouts.MiB;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pagehint.api.hint.HintChunk;
 import io.pagehint.api.hint.HintStatus;
 import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.channel.hint.ActiveRequest;
 import io.pagehint.channel.hint.UsableRam;
+import io.pagehint.channel.testing.DiscardingChannel;
 import io.pagehint.channel.testing.Layouts;
 import io.pagehint.channel.testing.Mutator;
-import io.pagehint.channel.testing.RecordingConsumer;
 import io.pagehint.channel.testing.SharedGuestRam;
+import io.pagehint.channel.testing.ValidatingConsumer;
 import io.pagehint.channel.virtio.balloon.Balloon;
 import io.pagehint.channel.virtio.mmio.DoorbellMessage;
 import io.pagehint.channel.virtio.mmio.Mmio;
@@ -22,7 +22,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +47,8 @@ class VirtioFuzzTest {
     private static final long CMD = 0x1F_F000;
     private static final int QUEUE = 16;
     private static final int BLOCK = 4 * (int) MiB;
+    /** The command id of the one request each input answers. */
+    private static final long FUZZ_COMMAND_ID = 42;
 
     @TempDir
     Path dir;
@@ -94,6 +95,7 @@ class VirtioFuzzTest {
         if (random.nextBoolean()) {
             q.add(CMD + 4, 4, false, "stop");
         }
+        q.publish();
     }
 
     /** Overwrites a few fields of the rings or the command slots with edge or random values. */
@@ -118,47 +120,6 @@ class VirtioFuzzTest {
         }
     }
 
-    private static final WritableByteChannel SINK = new WritableByteChannel() {
-        @Override
-        public int write(ByteBuffer src) {
-            int n = src.remaining();
-            src.position(src.limit());
-            return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    /** A consumer that checks each chunk as the engine needs it. */
-    private static final class CheckingConsumer extends RecordingConsumer {
-        private String violation;
-
-        @Override
-        public synchronized void onChunk(HintChunk chunk) {
-            if (chunk.commandId() != 42) {
-                violation = "chunk of command " + chunk.commandId();
-            }
-            if (!(chunk instanceof HintChunk.Ranges r)) {
-                violation = "a virtio chunk is runs of blocks";
-            } else {
-                long[] runs = r.startAndCount();
-                for (int i = 0; i < runs.length; i += 2) {
-                    if (runs[i] > Long.MAX_VALUE / 4096 || !LAYOUT.isUsableRam(runs[i] * 4096, runs[i + 1] * 4096)) {
-                        violation = "run " + runs[i] + "+" + runs[i + 1] + " is not usable RAM";
-                    }
-                }
-            }
-            super.onChunk(chunk);
-        }
-    }
-
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void mutatedDriversNeverGetABadHintThroughNorAFailureInside() throws IOException {
@@ -178,8 +139,8 @@ class VirtioFuzzTest {
             }
             byte[] stream = random.nextBoolean() ? corpus.get(0) : mutator.mutate(corpus);
             BalloonDevice device = new BalloonDevice("fuzz", ram, usable, QUEUE, Duration.ofSeconds(5));
-            CheckingConsumer consumer = new CheckingConsumer();
-            ActiveRequest request = new ActiveRequest(42, consumer, new ActiveRequest.Transport() {
+            ValidatingConsumer consumer = new ValidatingConsumer(LAYOUT, FUZZ_COMMAND_ID);
+            ActiveRequest request = new ActiveRequest(FUZZ_COMMAND_ID, consumer, new ActiveRequest.Transport() {
                 @Override
                 public void stopRequested(ActiveRequest r) {
                 }
@@ -203,13 +164,13 @@ class VirtioFuzzTest {
                 public void ended(DoorbellSession s) {
                 }
             };
-            session[0] = new DoorbellSession(Channels.newChannel(new ByteArrayInputStream(stream)), SINK, () -> { },
+            session[0] = new DoorbellSession(Channels.newChannel(new ByteArrayInputStream(stream)), new DiscardingChannel(), () -> { },
                     device, listener, "fuzz", Duration.ofSeconds(5));
             session[0].run();
 
             String where = "input " + i + " of seed " + seed;
             assertThat(session[0].endReason()).as(where).isNotNull().doesNotStartWith("device model failed");
-            assertThat(consumer.violation).as(where).isNull();
+            assertThat(consumer.violation()).as(where).isNull();
             assertThat(consumer.sawChunkAfterFinish()).as(where).isFalse();
             if (started[0]) {
                 assertThat(consumer.finishCalls()).as(where).isEqualTo(1);

@@ -4,6 +4,7 @@ import io.pagehint.runtime.command.CancelCommand;
 import io.pagehint.runtime.command.DemoCommand;
 import io.pagehint.runtime.command.GuestCheckCommand;
 import io.pagehint.runtime.command.GuestCommand;
+import io.pagehint.runtime.command.HintsCommand;
 import io.pagehint.runtime.command.InfoCommand;
 import io.pagehint.runtime.command.LayoutCommand;
 import io.pagehint.runtime.command.MigrateCommand;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Spec;
                 GuestCheckCommand.class,
                 ReceiveCommand.class,
                 MigrateCommand.class,
+                HintsCommand.class,
                 DemoCommand.class,
                 MigrationsCommand.class,
                 CancelCommand.class,

@@ -1,6 +1,5 @@
 package io.pagehint.runtime.command;
 
-import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.api.migration.Migration;
 import io.pagehint.api.migration.MigrationOptions;
 import io.pagehint.api.migration.MigrationReport;
@@ -9,16 +8,16 @@ import io.pagehint.runtime.cli.ByteSizeConverter;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
 import io.pagehint.runtime.cli.Durations;
-import io.pagehint.runtime.cli.MachineOptions;
 import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.format.Json;
 import io.pagehint.runtime.migration.GuestAttachment;
-import io.pagehint.runtime.process.GuestFiles;
 import io.pagehint.runtime.migration.HintChannel;
 import io.pagehint.runtime.migration.HostPort;
 import io.pagehint.runtime.migration.ProgressLine;
 import io.pagehint.runtime.migration.ReportJson;
 import io.pagehint.runtime.migration.ReportText;
+import io.pagehint.runtime.process.GuestFiles;
+import io.pagehint.runtime.process.GuestOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,20 +41,8 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "<host:port>", description = "The destination (pagehint receive).")
     String to;
 
-    @Option(names = "--guest-control", required = true, paramLabel = "<socket>", description = "The guest's control socket.")
-    Path control;
-
-    @Option(names = "--ram-file", required = true, paramLabel = "<file>", description = "The guest's RAM file.")
-    Path ramFile;
-
-    @Option(names = "--dirty-log", required = true, paramLabel = "<file>", description = "The guest's dirty-log file.")
-    Path dirtyLog;
-
     @Mixin
-    MachineOptions machineOptions;
-
-    @Option(names = "--vm-id", paramLabel = "<id>", description = "The guest's id here (default: the control socket's file name).")
-    String vmId;
+    GuestOptions guestOptions;
 
     @Option(names = "--channel", paramLabel = "serial|virtio|none", defaultValue = "serial",
             description = "The hint channel (default: ${DEFAULT-VALUE}); none migrates without hints.")
@@ -93,7 +80,7 @@ public final class MigrateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         InetSocketAddress destination;
         HintChannel hintChannel;
-        MachineSpec machine = machineOptions.spec();
+        GuestFiles files = guestOptions.files();
         try {
             destination = HostPort.parse(to);
             HintChannel.Kind kind = HintChannel.Kind.of(channel);
@@ -104,13 +91,12 @@ public final class MigrateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
-        String id = vmId != null ? vmId : control.getFileName().toString();
         MigrationOptions options = MigrationOptions.builder().downtimeLimit(downtime).bandwidthLimit(bandwidth)
                 .maxRounds(maxRounds).autoConverge(!noAutoConverge).dropPageCache(dropCache)
                 .useHints(hintChannel != null)
                 .hintTransport(hintChannel == null ? null : hintChannel.kind().transport()).build();
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
-        try (GuestAttachment guest = GuestAttachment.attach(context, new GuestFiles(id, machine, ramFile, dirtyLog, control), hintChannel)) {
+        try (GuestAttachment guest = GuestAttachment.attach(context, files, hintChannel)) {
             Migration m = engine.migrate(guest.vm(), destination, options,
                     json ? null : new ProgressLine(context.err(), System.console() != null));
             MigrationReport report = m.await(Duration.ofDays(1));

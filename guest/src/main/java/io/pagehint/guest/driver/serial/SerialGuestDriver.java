@@ -48,8 +48,8 @@ public final class SerialGuestDriver extends ReconnectingDriver {
         this.kernel = kernel;
     }
 
-    /** Connects to the host's port at {@code socket} and serves it until closed. */
-    public static SerialGuestDriver start(Path socket, HintingSupport kernel) throws IOException {
+    /** Serves the host's port at {@code socket} until closed, connecting when it is there. */
+    public static SerialGuestDriver start(Path socket, HintingSupport kernel) {
         SerialGuestDriver d = new SerialGuestDriver(socket, kernel);
         d.start();
         return d;

@@ -7,35 +7,39 @@ import io.pagehint.api.hint.HintRequestOptions;
 import io.pagehint.api.hint.HintSource;
 import io.pagehint.api.hint.HintStatus;
 import io.pagehint.api.memory.GuestMemoryLayout;
+import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.channel.serial.SerialChannel;
 import io.pagehint.channel.serial.SerialSettings;
 import io.pagehint.channel.testing.RecordingConsumer;
 import io.pagehint.channel.testing.RecordingPublisher;
-import io.pagehint.guest.driver.FakeKernel;
-import io.pagehint.guest.driver.GuestDriverProcess;
+import io.pagehint.guest.driver.GuestFixture;
+import io.pagehint.guest.testing.GuestProcessHandle;
+import io.pagehint.guest.testing.TestLayouts;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The serial port with its guest driver in another OS process, as a VMM runs them. */
+/** The serial port here; the reference guest process ({@code pagehint guest --serial}) in another OS process. */
 class SerialAcrossProcessesTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
 
     @Test
-    void aGuestProcessAnswersTheHostsRequestsAndComesBackAfterTheHostEndRestarts() throws Exception {
-        GuestDriverProcess.Spec spec = new GuestDriverProcess.Spec(HintSource.TRANSPORT_SERIAL, dir.resolve("serial.sock"), null,
-                512, 512, 77, 0.1, false, null);
-        GuestMemoryLayout layout = spec.layout();
-        PageBitmap expected = FakeKernel.freePattern(layout, spec.seed(), spec.usedFraction());
+    void aGuestProcessAnswersWithItsFreePagesAndComesBackAfterTheHostEndRestarts() throws Exception {
+        Path socket = dir.resolve("serial.sock");
+        GuestMemoryLayout layout = TestLayouts.x86(new MachineSpec("x86_64", "q35", 512L << 20));
         RecordingPublisher publisher = new RecordingPublisher();
-        SerialChannel channel = SerialChannel.open(SerialSettings.defaults("vm-x", spec.endpoint()), layout, publisher);
-        try (GuestDriverProcess guest = GuestDriverProcess.start(spec, dir.resolve("guest.log"), WAIT)) {
+        SerialChannel channel = SerialChannel.open(SerialSettings.defaults("vm-x", socket), layout, publisher);
+        try (GuestProcessHandle guest = GuestProcessHandle.start("512M", "--serial", socket.toString())) {
             HintSource source = publisher.awaitPublications(1, WAIT).source;
+            PageBitmap expected;
+            try (GuestFixture idle = GuestFixture.attach(guest.ramFile(), guest.dirtyLog(), layout)) {
+                expected = idle.freePages(); // an idle guest: this is what it must say
+            }
             RecordingConsumer consumer = new RecordingConsumer();
             source.request(new HintRequestOptions(1, false), consumer);
             assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
@@ -45,12 +49,13 @@ class SerialAcrossProcessesTest {
             // the host end is swapped while the guest runs on
             channel.close();
             publisher.awaitNoneLive(WAIT);
-            channel = SerialChannel.open(SerialSettings.defaults("vm-x", spec.endpoint()), layout, publisher);
+            channel = SerialChannel.open(SerialSettings.defaults("vm-x", socket), layout, publisher);
             HintSource again = publisher.awaitPublications(2, WAIT).source;
             RecordingConsumer second = new RecordingConsumer();
             again.request(new HintRequestOptions(2, false), second);
             assertThat(second.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
-            assertThat(guest.isAlive()).isTrue();
+            assertThat(second.pages(layout.pfnLimit()).sameBits(expected)).isTrue();
+            assertThat(guest.process().isAlive()).isTrue();
         } finally {
             channel.close();
         }

@@ -8,61 +8,67 @@ import io.pagehint.api.hint.HintRequestOptions;
 import io.pagehint.api.hint.HintSource;
 import io.pagehint.api.hint.HintStatus;
 import io.pagehint.api.memory.GuestMemoryLayout;
+import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.channel.testing.RecordingConsumer;
 import io.pagehint.channel.testing.RecordingPublisher;
-import io.pagehint.channel.testing.SharedGuestRam;
 import io.pagehint.channel.virtio.FreePageHintChannel;
 import io.pagehint.channel.virtio.VirtioSettings;
-import io.pagehint.guest.driver.FakeKernel;
-import io.pagehint.guest.driver.GuestDriverProcess;
+import io.pagehint.guest.driver.GuestFixture;
+import io.pagehint.guest.ram.GuestPhysicalMemory;
+import io.pagehint.guest.testing.GuestProcessHandle;
+import io.pagehint.guest.testing.TestLayouts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The virtio device in this process, its driver in a guest process, the rings in RAM both map from one file. */
+/**
+ * The virtio device here; the reference guest process ({@code pagehint guest --virtio}) in
+ * another OS process; the rings in the RAM both map.
+ */
 class VirtioAcrossProcessesTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
 
-    @Test
-    void aGuestProcessHintsItsWholeFreeBlocksRoundAfterRound() throws Exception {
-        GuestDriverProcess.Spec spec = new GuestDriverProcess.Spec(HintSource.TRANSPORT_VIRTIO_BALLOON, dir.resolve("doorbell"),
-                dir.resolve("ram"), 256, 256, 21, 0.0002, true, null);
-        GuestMemoryLayout layout = spec.layout();
-        PageBitmap free = FakeKernel.freePattern(layout, spec.seed(), spec.usedFraction());
-        PageBitmap blocks = new PageBitmap(free.size());
-        for (long pfn = 0; pfn + FakeKernel.BLOCK_PAGES <= free.size(); pfn += FakeKernel.BLOCK_PAGES) {
-            if (free.cardinality(pfn, pfn + FakeKernel.BLOCK_PAGES) == FakeKernel.BLOCK_PAGES) {
-                blocks.setRange(pfn, pfn + FakeKernel.BLOCK_PAGES);
-            }
+    /** Hint pages as the guest's kernel counts them in its RAM now. */
+    private static long hintPages(GuestProcessHandle guest, GuestMemoryLayout layout) {
+        try (GuestFixture now = GuestFixture.attach(guest.ramFile(), guest.dirtyLog(), layout)) {
+            return now.kernel().hintPages();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        SharedGuestRam hostView = SharedGuestRam.map(spec.ramFile(), layout);
+    }
+
+    @Test
+    void aGuestProcessHintsItsWholeFreeBlocksAndGivesThemBackOnDone() throws Exception {
+        Path doorbell = dir.resolve("doorbell");
+        GuestMemoryLayout layout = TestLayouts.x86(new MachineSpec("x86_64", "q35", 512L << 20));
         RecordingPublisher publisher = new RecordingPublisher();
-        try (FreePageHintChannel channel = FreePageHintChannel.open(VirtioSettings.defaults("vm-v", spec.endpoint()), layout,
-                hostView, publisher);
-             GuestDriverProcess guest = GuestDriverProcess.start(spec, dir.resolve("guest.log"), WAIT)) {
+        try (GuestProcessHandle guest = GuestProcessHandle.start("512M", "--virtio", doorbell.toString(), "--init-on-alloc");
+             GuestPhysicalMemory deviceMemory = GuestPhysicalMemory.open(guest.ramFile(), guest.dirtyLog(), layout);
+             FreePageHintChannel channel = FreePageHintChannel.open(VirtioSettings.defaults("vm-v", doorbell), layout,
+                     deviceMemory, publisher)) {
             HintSource source = publisher.awaitPublications(1, WAIT).source;
-            for (long id = 1; id <= 3; id++) {
-                RecordingConsumer consumer = new RecordingConsumer();
-                HintRequest request = source.request(new HintRequestOptions(id, false), consumer);
-                assertThat(consumer.awaitFinished(WAIT)).as("round %d", id).isEqualTo(HintStatus.READY);
-                PageBitmap hinted = consumer.pages(layout.pfnLimit());
-                if (id == 1) {
-                    assertThat(hinted.sameBits(blocks)).as("the first round hints every whole free block").isTrue();
-                } else {
-                    // a later round hints what the guest can take then: the blocks DONE gave back, unless the
-                    // new id overwrote DONE before the driver read it (then it still holds them, as Linux would)
-                    PageBitmap outside = hinted.copy();
-                    outside.andNot(blocks);
-                    assertThat(outside.cardinality()).as("round %d hints only free blocks", id).isZero();
-                }
-                request.close();
+            PageBitmap expected;
+            try (GuestFixture idle = GuestFixture.attach(guest.ramFile(), guest.dirtyLog(), layout)) { // rings set up, guest idle
+                expected = GuestFixture.wholeBlocks(idle.freePages(), 10);
             }
-            assertThat(guest.isAlive()).isTrue();
+            RecordingConsumer consumer = new RecordingConsumer();
+            HintRequest request = source.request(new HintRequestOptions(1, false), consumer);
+            assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
+            PageBitmap hinted = consumer.pages(layout.pfnLimit());
+            assertThat(GuestFixture.allWholeBlocksButTheReserve(hinted, expected, layout, 10))
+                    .as("hinted %d pages of %d in whole free blocks", hinted.cardinality(), expected.cardinality()).isTrue();
+            assertThat(hintPages(guest, layout)).as("the guest holds the blocks it hinted").isEqualTo(hinted.cardinality());
+
+            request.close();
+            GuestFixture.await(() -> hintPages(guest, layout) == 0, WAIT, "the guest to give its blocks back on DONE");
+            assertThat(guest.process().isAlive()).isTrue();
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.pagehint.guest.driver.virtio;
 
-import static io.pagehint.channel.testing.Layouts.MiB;
+import static io.pagehint.guest.driver.GuestFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pagehint.api.bitmap.PageBitmap;
@@ -8,50 +8,45 @@ import io.pagehint.api.hint.HintRequest;
 import io.pagehint.api.hint.HintRequestOptions;
 import io.pagehint.api.hint.HintSource;
 import io.pagehint.api.hint.HintStatus;
-import io.pagehint.api.memory.GuestMemoryLayout;
-import io.pagehint.channel.testing.Layouts;
 import io.pagehint.channel.testing.RecordingConsumer;
 import io.pagehint.channel.testing.RecordingPublisher;
-import io.pagehint.channel.testing.SharedGuestRam;
 import io.pagehint.channel.virtio.FreePageHintChannel;
 import io.pagehint.channel.virtio.VirtioSettings;
 import io.pagehint.channel.virtio.balloon.Balloon;
-import io.pagehint.guest.driver.FakeKernel;
 import io.pagehint.guest.driver.GuestDriver;
 import io.pagehint.guest.driver.GuestDrivers;
+import io.pagehint.guest.driver.GuestFixture;
+import io.pagehint.guest.driver.InterposedHints;
+import io.pagehint.guest.kernel.BootOptions;
+import io.pagehint.guest.kernel.GuestKernel;
+import io.pagehint.guest.kernel.HintingSupport;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The guest's virtio balloon driver against the real device over its doorbell, with the rings in
- * guest RAM that both map from one file, as the host and guest processes do.
+ * The virtio balloon driver on the reference kernel against the real device over its doorbell;
+ * the rings live in guest RAM that the guest and the host map from one file.
  */
 class VirtioBalloonDriverTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final long BLOCK = FakeKernel.BLOCK_PAGES;
+    private static final int ORDER = 10;
+    private static final long BLOCK = 1L << ORDER;
 
     @TempDir
     Path dir;
 
-    private final GuestMemoryLayout layout = Layouts.withHole(128 * MiB, 128 * MiB);
     private final RecordingPublisher publisher = new RecordingPublisher();
-    private SharedGuestRam hostView;
-    private SharedGuestRam guestView;
+    private GuestFixture guest;
     private FreePageHintChannel channel;
     private GuestDriver driver;
-
-    @BeforeEach
-    void mapRam() throws Exception {
-        hostView = SharedGuestRam.map(dir.resolve("ram"), layout);
-        guestView = SharedGuestRam.map(dir.resolve("ram"), layout);
-    }
 
     @AfterEach
     void tearDown() {
@@ -61,83 +56,93 @@ class VirtioBalloonDriverTest {
         if (channel != null) {
             channel.close();
         }
+        if (guest != null) {
+            guest.close();
+        }
     }
 
     private VirtioSettings settings() {
         return VirtioSettings.defaults("guest-1", dir.resolve("doorbell"));
     }
 
-    private FakeKernel kernel(double usedFraction) {
-        return new FakeKernel(layout, guestView, FakeKernel.freePattern(layout, 5, usedFraction), false, null);
+    private GuestKernel boot(BootOptions options) {
+        guest = GuestFixture.boot(GuestFixture.pc(512, 256), options);
+        return guest.kernel();
     }
 
-    private HintSource connect(FakeKernel kernel, VirtioSettings settings) throws Exception {
+    private HintSource connect(HintingSupport kernel, VirtioSettings settings) throws Exception {
         int before = publisher.publications();
-        channel = FreePageHintChannel.open(settings, layout, hostView, publisher);
+        channel = FreePageHintChannel.open(settings, guest.layout(), guest.hostMemory(), publisher);
         driver = GuestDrivers.start(HintSource.TRANSPORT_VIRTIO_BALLOON, channel.doorbellPath(), kernel);
         assertThat(driver.transport()).isEqualTo("virtio-balloon");
         return publisher.awaitPublications(before + 1, WAIT).source;
     }
 
-    /** The max-order blocks wholly free in {@code free}: what the virtio driver can hint. */
-    private static PageBitmap wholeBlocks(PageBitmap free) {
-        PageBitmap b = new PageBitmap(free.size());
-        for (long pfn = 0; pfn + BLOCK <= free.size(); pfn += BLOCK) {
-            if (free.cardinality(pfn, pfn + BLOCK) == BLOCK) {
-                b.setRange(pfn, pfn + BLOCK);
-            }
-        }
-        return b;
+    private void awaitHeldBlocks(long blocks) throws InterruptedException {
+        await(() -> guest.kernel().hintPages() == blocks * BLOCK, WAIT, blocks + " hint blocks held");
     }
 
     @Test
     void aRoundHintsEveryWholeFreeBlockAndDoneGivesThemAllBack() throws Exception {
-        FakeKernel kernel = kernel(0.001);
-        PageBitmap expected = wholeBlocks(kernel.freePages());
+        GuestKernel kernel = boot(BootOptions.defaults());
+        PageBitmap freeBefore = guest.freePages();
         HintSource source = connect(kernel, settings());
+        PageBitmap expected = GuestFixture.wholeBlocks(guest.freePages(), ORDER); // the driver's rings are taken now
         RecordingConsumer consumer = new RecordingConsumer();
         HintRequest request = source.request(new HintRequestOptions(1, false), consumer);
 
         assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
-        assertThat(consumer.pages(layout.pfnLimit()).sameBits(expected)).isTrue();
-        assertThat(kernel.blocksHeld()).as("held until DONE").isEqualTo(expected.cardinality() / BLOCK);
+        assertThat(GuestFixture.allWholeBlocksButTheReserve(consumer.pages(guest.layout().pfnLimit()), expected, guest.layout(), ORDER)).isTrue();
+        assertThat(kernel.hintPages()).as("held until DONE").isEqualTo(consumer.pages(guest.layout().pfnLimit()).cardinality());
 
         request.close();
         assertThat(channel.configCommandId()).isEqualTo(Balloon.CMD_ID_DONE);
-        kernel.awaitBlocksHeld(0, WAIT);
-        assertThat(kernel.freePages().sameBits(FakeKernel.freePattern(layout, 5, 0.001))).isTrue();
+        awaitHeldBlocks(0);
+        PageBitmap freeAfter = guest.freePages();
+        freeAfter.or(ringPages(freeBefore, freeAfter));
+        assertThat(freeAfter.sameBits(freeBefore)).as("every block went back to the free lists").isTrue();
+    }
+
+    /** The pages the driver took for its rings: free before it started, not free now. */
+    private static PageBitmap ringPages(PageBitmap before, PageBitmap after) {
+        PageBitmap rings = before.copy();
+        rings.andNot(after);
+        assertThat(rings.cardinality()).as("only the ring pages").isLessThanOrEqualTo(16);
+        return rings;
     }
 
     @Test
     void aQueueSmallerThanTheBlocksStillCarriesThemAllAsTheDeviceUsesBuffers() throws Exception {
-        FakeKernel kernel = kernel(0);
-        PageBitmap expected = wholeBlocks(kernel.freePages());
-        assertThat(expected.cardinality() / BLOCK).as("more blocks than queue entries").isGreaterThan(8);
+        GuestKernel kernel = boot(BootOptions.defaults());
         HintSource source = connect(kernel, settings().withQueueSize(8));
+        PageBitmap expected = GuestFixture.wholeBlocks(guest.freePages(), ORDER);
+        assertThat(expected.cardinality() / BLOCK).as("far more blocks than queue entries").isGreaterThan(64);
         RecordingConsumer consumer = new RecordingConsumer();
         source.request(new HintRequestOptions(1, false), consumer);
         assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
-        assertThat(consumer.pages(layout.pfnLimit()).sameBits(expected)).isTrue();
+        assertThat(GuestFixture.allWholeBlocksButTheReserve(consumer.pages(guest.layout().pfnLimit()), expected, guest.layout(), ORDER)).isTrue();
     }
 
     @Test
     void aFragmentedGuestHintsOnlyItsWholeMaxOrderBlocks() throws Exception {
-        FakeKernel kernel = kernel(0.0005);
-        PageBitmap free = kernel.freePages();
-        PageBitmap expected = wholeBlocks(free);
-        assertThat(expected.cardinality()).as("some free memory is in broken blocks").isLessThan(free.cardinality());
+        GuestKernel kernel = boot(BootOptions.defaults());
         HintSource source = connect(kernel, settings());
+        guest.fragment(0.3, 9);
+        PageBitmap free = guest.freePages();
+        PageBitmap expected = GuestFixture.wholeBlocks(free, ORDER);
+        assertThat(expected.cardinality()).as("free pages in broken blocks, which virtio cannot hint").isLessThan(free.cardinality());
         RecordingConsumer consumer = new RecordingConsumer();
         source.request(new HintRequestOptions(1, false), consumer);
         assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
-        assertThat(consumer.pages(layout.pfnLimit()).sameBits(expected)).isTrue();
+        assertThat(GuestFixture.allWholeBlocksButTheReserve(consumer.pages(guest.layout().pfnLimit()), expected, guest.layout(), ORDER)).isTrue();
     }
 
     @Test
     void theHostStopsARoundMidwayAndTheDriverKeepsItsBlocksUntilDone() throws Exception {
+        GuestKernel kernel = boot(BootOptions.defaults());
         CountDownLatch someTaken = new CountDownLatch(3);
         CountDownLatch goOn = new CountDownLatch(1);
-        FakeKernel slow = new FakeKernel(layout, guestView, FakeKernel.freePattern(layout, 5, 0), false, null) {
+        HintingSupport slow = new InterposedHints(kernel) {
             @Override
             public long takeHintBlock() {
                 someTaken.countDown();
@@ -152,6 +157,7 @@ class VirtioBalloonDriverTest {
             }
         };
         HintSource source = connect(slow, settings());
+        long wholeBlocks = GuestFixture.wholeBlocks(guest.freePages(), ORDER).cardinality() / BLOCK;
         RecordingConsumer consumer = new RecordingConsumer();
         HintRequest request = source.request(new HintRequestOptions(1, false), consumer);
         assertThat(someTaken.await(10, TimeUnit.SECONDS)).isTrue();
@@ -159,82 +165,97 @@ class VirtioBalloonDriverTest {
         assertThat(consumer.status()).isEqualTo(HintStatus.FAILED);
         assertThat(channel.configCommandId()).isEqualTo(Balloon.CMD_ID_STOP);
         goOn.countDown();
-        long held = slow.blocksHeld();
-        assertThat(slow.blocksTaken()).as("the round ended early").isLessThan(wholeBlocks(FakeKernel.freePattern(layout, 5, 0)).cardinality() / BLOCK);
+        await(() -> kernel.hintPages() > 0, WAIT, "the driver to hold what it took");
 
+        // how far the round got before the driver saw STOP is the scheduler's business; what it took, it keeps
+        long held = kernel.hintPages() / BLOCK;
+        assertThat(held).as("blocks kept after STOP").isBetween(1L, wholeBlocks);
+        long hintedAtStop = consumer.pages(guest.layout().pfnLimit()).cardinality();
+        assertThat(hintedAtStop).as("only blocks taken before the stop were hinted").isLessThanOrEqualTo(3 * BLOCK);
         request.close();
-        assertThat(held).as("kept after STOP").isPositive();
-        slow.awaitBlocksHeld(0, WAIT);
+        awaitHeldBlocks(0);
         assertThat(consumer.sawChunkAfterFinish()).isFalse();
     }
 
     @Test
     void underMemoryPressureTheShrinkerGivesBlocksBackBeforeDone() throws Exception {
-        FakeKernel kernel = kernel(0.001);
+        GuestKernel kernel = boot(BootOptions.defaults());
         HintSource source = connect(kernel, settings());
         RecordingConsumer consumer = new RecordingConsumer();
         HintRequest request = source.request(new HintRequestOptions(1, false), consumer);
         assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
-        long held = kernel.blocksHeld();
+        long held = kernel.hintPages();
+        long stillFree = kernel.freePages();
 
-        long got = kernel.pressure(BLOCK + 1); // a block and a page: two whole blocks come back
-        assertThat(got).isEqualTo(2 * BLOCK);
-        assertThat(kernel.blocksHeld()).isEqualTo(held - 2);
+        // a workload needs more than is left on the free lists: the kernel asks the shrinker
+        List<Long> pages = new ArrayList<>();
+        for (long i = 0; i < stillFree + 3 * BLOCK; i++) {
+            long pfn = kernel.allocAnon(0);
+            assertThat(pfn).as("allocation %d of %d", i, stillFree + 3 * BLOCK).isNotNegative();
+            pages.add(pfn);
+        }
+        assertThat(kernel.hintPages()).as("blocks went back before DONE").isLessThanOrEqualTo(held - 3 * BLOCK);
+        assertThat(kernel.allocationFailures()).isZero();
+        pages.forEach(kernel::freeAnon);
         request.close();
-        kernel.awaitBlocksHeld(0, WAIT);
+        awaitHeldBlocks(0);
     }
 
     @Test
     void withInitOnAllocEveryHintedBlockIsZeroedWhenTaken() throws Exception {
-        PageBitmap free = FakeKernel.freePattern(layout, 5, 0.001);
-        long firstBlock = wholeBlocks(free).nextSetBit(0);
+        GuestKernel kernel = boot(new BootOptions(true, false, false, BootOptions.FreeBitmapMode.WALK));
+        HintSource source = connect(kernel, settings());
+        long firstBlock = GuestFixture.wholeBlocks(guest.freePages(), ORDER).nextSetBit(0);
         byte[] junk = new byte[4096];
         java.util.Arrays.fill(junk, (byte) 0x5A);
-        guestView.writeBytes(firstBlock * 4096, junk, 0, junk.length);
-        FakeKernel kernel = new FakeKernel(layout, guestView, free, true, null);
-        HintSource source = connect(kernel, settings());
+        guest.hostMemory().writeBytes(firstBlock * 4096, junk, 0, junk.length); // stale data in a free page
         RecordingConsumer consumer = new RecordingConsumer();
         source.request(new HintRequestOptions(1, false), consumer);
         assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
+        assertThat(consumer.pages(guest.layout().pfnLimit()).get(firstBlock)).isTrue();
         byte[] back = new byte[4096];
-        hostView.readBytes(firstBlock * 4096, back, 0, back.length);
-        assertThat(back).containsOnly(0);
+        guest.hostMemory().readBytes(firstBlock * 4096, back, 0, back.length);
+        assertThat(back).as("zeroed by the guest when it took the block").containsOnly(0);
     }
 
     @Test
     void aPoisoningGuestTellsTheDeviceItsPoison() throws Exception {
-        FakeKernel kernel = new FakeKernel(layout, guestView, FakeKernel.freePattern(layout, 5, 0.01), false, 0xAA);
+        GuestKernel kernel = boot(new BootOptions(false, false, true, BootOptions.FreeBitmapMode.WALK));
         HintSource source = connect(kernel, settings());
         assertThat(source.pagePoison()).hasValue(0xAA);
     }
 
     @Test
     void roundsFollowOneAnotherUnderNewIds() throws Exception {
-        FakeKernel kernel = kernel(0.001);
+        GuestKernel kernel = boot(BootOptions.defaults());
         HintSource source = connect(kernel, settings());
+        long first = -1;
         for (long id = 1; id <= 3; id++) {
             RecordingConsumer consumer = new RecordingConsumer();
             HintRequest r = source.request(new HintRequestOptions(id, false), consumer);
             assertThat(consumer.awaitFinished(WAIT)).as("round %d", id).isEqualTo(HintStatus.READY);
+            long pages = consumer.pages(guest.layout().pfnLimit()).cardinality();
+            first = first < 0 ? pages : first;
+            assertThat(pages).as("round %d finds what DONE gave back", id).isEqualTo(first).isPositive();
             r.close();
-            kernel.awaitBlocksHeld(0, WAIT);
+            awaitHeldBlocks(0);
         }
     }
 
     @Test
     void whenTheDeviceIsSwappedTheDriverGivesBlocksBackReconnectsAndTheSourceComesBack() throws Exception {
-        FakeKernel kernel = kernel(0.001);
+        GuestKernel kernel = boot(BootOptions.defaults());
         HintSource source = connect(kernel, settings());
         RecordingConsumer consumer = new RecordingConsumer();
         source.request(new HintRequestOptions(1, false), consumer);
         assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
-        assertThat(kernel.blocksHeld()).isPositive();
+        assertThat(kernel.hintPages()).isPositive();
 
         channel.close();
         publisher.awaitNoneLive(WAIT);
-        kernel.awaitBlocksHeld(0, WAIT);
+        awaitHeldBlocks(0);
 
-        channel = FreePageHintChannel.open(settings(), layout, hostView, publisher);
+        channel = FreePageHintChannel.open(settings(), guest.layout(), guest.hostMemory(), publisher);
         HintSource again = publisher.awaitPublications(2, WAIT).source;
         RecordingConsumer second = new RecordingConsumer();
         again.request(new HintRequestOptions(1, false), second);

@@ -2,6 +2,8 @@ package io.pagehint.channel.virtio.ring;
 
 import io.pagehint.api.vm.BadGuestAddressException;
 import io.pagehint.api.vm.DeviceMemory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +19,8 @@ public final class DeviceVirtqueue {
 
     private final DeviceMemory memory;
     private final SplitRingLayout ring;
+    private final byte[] descBytes = new byte[16];
+    private final ByteBuffer desc = ByteBuffer.wrap(descBytes).order(ByteOrder.LITTLE_ENDIAN);
     private int lastAvail;
     private int usedIdx;
     private int budget;
@@ -42,7 +46,12 @@ public final class DeviceVirtqueue {
      * Starts a new pass: at most the queue size descriptors may be walked until the next call.
      */
     public int pending() throws VirtqueueException {
-        int avail = read(() -> memory.readShortAcquire(ring.availIdx())) & 0xFFFF;
+        int avail;
+        try {
+            avail = memory.readShortAcquire(ring.availIdx()) & 0xFFFF;
+        } catch (BadGuestAddressException e) {
+            throw new VirtqueueException(e.getMessage());
+        }
         int n = (avail - lastAvail) & 0xFFFF;
         if (n > ring.size()) {
             throw new VirtqueueException("available index jumped by " + n + " in a queue of " + ring.size());
@@ -53,8 +62,17 @@ public final class DeviceVirtqueue {
 
     /** Takes the next available chain; the caller saw {@link #pending()} above zero. */
     public DescriptorChain pop() throws VirtqueueException {
+        try {
+            return popChain();
+        } catch (BadGuestAddressException e) {
+            // the rings were checked to be RAM when the queue was set up; a layout that changed since is the driver's fault too
+            throw new VirtqueueException(e.getMessage());
+        }
+    }
+
+    private DescriptorChain popChain() throws VirtqueueException {
         int slot = lastAvail & (ring.size() - 1);
-        int head = read(() -> memory.readShort(ring.availEntry(slot))) & 0xFFFF;
+        int head = memory.readShort(ring.availEntry(slot)) & 0xFFFF;
         lastAvail = (lastAvail + 1) & 0xFFFF;
         if (head >= ring.size()) {
             throw new VirtqueueException("head " + head + " outside a table of " + ring.size());
@@ -66,11 +84,11 @@ public final class DeviceVirtqueue {
             if (budget-- <= 0) {
                 throw new VirtqueueException("chains longer than the queue (a loop?) at head " + head);
             }
-            long at = ring.desc(index);
-            long addr = read(() -> memory.readLong(at));
-            long len = Integer.toUnsignedLong(read(() -> memory.readInt(at + 8)));
-            int flags = read(() -> memory.readShort(at + 12)) & 0xFFFF;
-            int next = read(() -> memory.readShort(at + 14)) & 0xFFFF;
+            memory.readBytes(ring.desc(index), descBytes, 0, 16);
+            long addr = desc.getLong(0);
+            long len = Integer.toUnsignedLong(desc.getInt(8));
+            int flags = desc.getShort(12) & 0xFFFF;
+            int next = desc.getShort(14) & 0xFFFF;
             if ((flags & SplitRingLayout.DESC_F_INDIRECT) != 0) {
                 throw new VirtqueueException("INDIRECT descriptor without VIRTIO_F_INDIRECT_DESC at head " + head);
             }
@@ -93,11 +111,9 @@ public final class DeviceVirtqueue {
         }
     }
 
-    /** Puts a used element for {@code head}; visible to the driver at the next {@link #publishUsed()}. */
+    /** Puts a used element for {@code head} (id and len in one 8-byte write); visible to the driver at the next {@link #publishUsed()}. */
     public void pushUsed(int head, int writtenBytes) {
-        long at = ring.usedElem(usedIdx & (ring.size() - 1));
-        memory.writeInt(at, head);
-        memory.writeInt(at + 4, writtenBytes);
+        memory.writeLong(ring.usedElem(usedIdx & (ring.size() - 1)), Integer.toUnsignedLong(head) | ((long) writtenBytes << 32));
         usedIdx = (usedIdx + 1) & 0xFFFF;
     }
 
@@ -115,17 +131,8 @@ public final class DeviceVirtqueue {
     /** Whether the driver asked for no used-buffer notifications (VIRTQ_AVAIL_F_NO_INTERRUPT), read after a full fence. */
     public boolean interruptsSuppressed() throws VirtqueueException {
         memory.fullFence();
-        return (read(() -> memory.readShort(ring.availFlags())) & SplitRingLayout.AVAIL_F_NO_INTERRUPT) != 0;
-    }
-
-    private interface Access<T> {
-        T get();
-    }
-
-    /** Ring memory was checked to be RAM; if the guest's layout changed under us, that is the driver's fault too. */
-    private static <T> T read(Access<T> access) throws VirtqueueException {
         try {
-            return access.get();
+            return (memory.readShort(ring.availFlags()) & SplitRingLayout.AVAIL_F_NO_INTERRUPT) != 0;
         } catch (BadGuestAddressException e) {
             throw new VirtqueueException(e.getMessage());
         }

@@ -1,13 +1,15 @@
 package io.pagehint.channel.virtio.ring;
 
 import io.pagehint.api.vm.DeviceMemory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * The driver's side of a split virtqueue of one-descriptor chains, which is all a free-page-hint
  * driver needs: it adds buffers (each with a token the driver gets back when the device has used
- * it), tells whether the device wants a notification, and collects used buffers. The device is
- * not trusted either: a used element that names no outstanding buffer is an
- * {@link IllegalStateException}. One thread at a time.
+ * it), publishes them to the device in batches, tells whether the device wants a notification,
+ * and collects used buffers. The device is not trusted either: a used element that names no
+ * outstanding buffer is an {@link IllegalStateException}. One thread at a time.
  *
  * @param <T> what the driver keeps with each buffer
  */
@@ -17,6 +19,7 @@ public final class DriverVirtqueue<T> {
     private final SplitRingLayout ring;
     private final Object[] tokens;
     private final int[] free;
+    private final ByteBuffer descriptor = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
     private int freeCount;
     private int availIdx;
     private int lastUsed;
@@ -54,8 +57,8 @@ public final class DriverVirtqueue<T> {
     }
 
     /**
-     * Makes {@code [gpa, gpa + len)} available as a one-descriptor chain: the descriptor and the ring
-     * entry are written, then the available index is stored with release semantics.
+     * Puts {@code [gpa, gpa + len)} in the ring as a one-descriptor chain (the descriptor in one
+     * 16-byte write, then the ring entry); the device sees it after {@link #publish()}.
      *
      * @return false if no descriptor is free
      */
@@ -65,15 +68,17 @@ public final class DriverVirtqueue<T> {
         }
         int d = free[--freeCount];
         tokens[d] = token;
-        long at = ring.desc(d);
-        memory.writeLong(at, gpa);
-        memory.writeInt(at + 8, len);
-        memory.writeShort(at + 12, (short) (deviceWritable ? SplitRingLayout.DESC_F_WRITE : 0));
-        memory.writeShort(at + 14, (short) 0);
+        descriptor.clear();
+        descriptor.putLong(gpa).putInt(len).putShort((short) (deviceWritable ? SplitRingLayout.DESC_F_WRITE : 0)).putShort((short) 0);
+        memory.writeBytes(ring.desc(d), descriptor.array(), 0, 16);
         memory.writeShort(ring.availEntry(availIdx & (ring.size() - 1)), (short) d);
         availIdx = (availIdx + 1) & 0xFFFF;
-        memory.writeShortRelease(ring.availIdx(), (short) availIdx);
         return true;
+    }
+
+    /** Makes everything added so far available: a release store of the available index. */
+    public void publish() {
+        memory.writeShortRelease(ring.availIdx(), (short) availIdx);
     }
 
     /** Whether to notify the device: a full fence after the new index, then VIRTQ_USED_F_NO_NOTIFY is read. */

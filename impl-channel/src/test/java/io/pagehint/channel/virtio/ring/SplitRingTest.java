@@ -49,6 +49,9 @@ class SplitRingTest {
         DeviceVirtqueue device = new DeviceVirtqueue(deviceView, layout);
         assertThat(driver.add(0x400000, 4 * (int) MiB, true, "block")).isTrue();
         assertThat(driver.add(0x300000, 4, false, "cmd")).isTrue();
+        DeviceVirtqueue early = new DeviceVirtqueue(deviceView, layout);
+        assertThat(early.pending()).as("nothing is available before publish").isZero();
+        driver.publish();
         assertThat(driver.freeSlots()).isEqualTo(6);
         assertThat(driver.needsNotify()).isTrue();
 
@@ -70,6 +73,7 @@ class SplitRingTest {
         DeviceVirtqueue device = new DeviceVirtqueue(deviceView, layout);
         device.suppressNotifications(true);
         driver.add(0x400000, 4096, true, "x");
+        driver.publish();
         assertThat(driver.needsNotify()).isFalse();
         device.suppressNotifications(false);
         assertThat(driver.needsNotify()).isTrue();
@@ -160,6 +164,7 @@ class SplitRingTest {
     void aDriverCatchesADeviceThatReturnsWhatItWasNotGiven() throws Exception {
         DeviceVirtqueue device = new DeviceVirtqueue(deviceView, layout);
         driver.add(0x400000, 4096, true, "x");
+        driver.publish();
         device.pending();
         device.pop();
         device.pushUsed(5, 0); // never given

@@ -1,0 +1,34 @@
+package io.pagehint.runtime.process;
+
+import io.pagehint.runtime.cli.MachineOptions;
+import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that name a running reference guest, as {@code pagehint guest} was started:
+ * {@code @Mixin GuestOptions guest;} in a command that attaches one.
+ */
+public final class GuestOptions {
+
+    @Option(names = "--guest-control", required = true, paramLabel = "<socket>", description = "The guest's control socket.")
+    Path control;
+
+    @Option(names = "--ram-file", required = true, paramLabel = "<file>", description = "The guest's RAM file.")
+    Path ramFile;
+
+    @Option(names = "--dirty-log", required = true, paramLabel = "<file>", description = "The guest's dirty-log file.")
+    Path dirtyLog;
+
+    @Mixin
+    MachineOptions machineOptions;
+
+    @Option(names = "--vm-id", paramLabel = "<id>", description = "The guest's id here (default: the control socket's file name).")
+    String vmId;
+
+    /** The guest these options name; a usage error if its machine is none. */
+    public GuestFiles files() {
+        String id = vmId != null ? vmId : control.getFileName().toString();
+        return new GuestFiles(id, machineOptions.spec(), ramFile, dirtyLog, control);
+    }
+}

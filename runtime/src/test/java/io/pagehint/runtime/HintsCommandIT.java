@@ -1,0 +1,57 @@
+package io.pagehint.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.pagehint.api.memory.MachineSpec;
+import io.pagehint.runtime.process.GuestFiles;
+import io.pagehint.runtime.process.GuestRun;
+import io.pagehint.runtime.process.PagehintProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code pagehint hints} against a running {@code pagehint guest}, both as processes of the real jar. */
+class HintsCommandIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"serial", "virtio"})
+    void aUserAsksARunningGuestForItsFreePagesWithoutMigrating(String channel) throws Exception {
+        MachineSpec machine = new MachineSpec("x86_64", "q35", 1L << 30);
+        try (GuestRun guest = GuestRun.start(dir, "g1", machine, channel, List.of(), List.of("-Xmx256m"))) {
+            guest.awaitSettled(WAIT);
+            GuestFiles f = guest.files();
+            List<String> args = new ArrayList<>(List.of("hints", "--ram-file", f.ramFile().toString(), "--dirty-log",
+                    f.dirtyLog().toString(), "--guest-control", f.control().toString(), "--machine", "q35", "--ram", "1G",
+                    "--channel", channel, "--channel-socket", guest.channelSocket().toString(), "--json"));
+            try (PagehintProcess hints = PagehintProcess.start(dir, "hints-" + channel, List.of("-Xmx256m"), args)) {
+                int exit = hints.await(WAIT);
+                assertThat(exit).as("stderr: %s", hints.errors()).isZero();
+                JsonObject report = JsonParser.parseString(hints.output()).getAsJsonObject();
+                assertThat(report.get("status").getAsString()).isEqualTo("READY");
+                assertThat(report.get("readyMs").getAsDouble()).isPositive();
+                long pages = report.get("pagesHinted").getAsLong();
+                assertThat(pages).isPositive();
+                if (channel.equals("serial")) {
+                    assertThat(report.get("transport").getAsString()).isEqualTo("virtio-serial");
+                    long free = report.getAsJsonObject("memInfo").get("freePages").getAsLong();
+                    assertThat(pages).as("an idle guest hints every free page").isEqualTo(free);
+                } else {
+                    assertThat(report.get("transport").getAsString()).isEqualTo("virtio-balloon");
+                    assertThat(report.get("memInfo").isJsonNull()).as("no section 7a on the balloon").isTrue();
+                    assertThat(pages % 1024).as("whole 4 MiB blocks").isZero();
+                }
+            }
+        }
+    }
+}
