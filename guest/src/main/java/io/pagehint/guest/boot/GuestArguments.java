@@ -21,7 +21,7 @@ public final class GuestArguments {
             Usage: pagehint guest --machine M --ram SIZE --ram-file F --dirty-log F --control S [options]
             Runs the reference guest in this process until QUIT on its control socket.
               --arch A                  architecture (default x86_64)
-              --machine M               machine type (pc, q35)
+              --machine M               machine type (pc, q35; virt with --arch aarch64)
               --ram SIZE                RAM at boot (512M, 8G, ...)
               -o, --option N=V          a machine option of the layout provider (repeatable)
               --ram-file F              guest RAM file on tmpfs (created sparse, mode 0600)
