@@ -41,9 +41,8 @@ public final class HintRounds {
     /**
      * @param commandIds      the engine's command id counter, shared by all its migrations so ids
      *                        keep rising over the life of a hint source
-     * @param applyStaleHints TEST ONLY: leave the gate open and the request running across
-     *                        harvests, and start no new request while one runs (the rule "no hint
-     *                        after the harvest" switched off)
+     * @param applyStaleHints TEST ONLY: leave the gate open and the request running across the
+     *                        harvest (the rule under test switched off)
      */
     public HintRounds(HintSource source, HintGateFactory gates, AtomicLong commandIds, boolean dropPageCache,
                       boolean applyStaleHints) {
@@ -75,11 +74,6 @@ public final class HintRounds {
     /** Asks the guest for this round's hints. Dirty logging must be on. */
     public synchronized void startRound(int round) {
         if (stopped) {
-            return;
-        }
-        if (applyStaleHints && current != null && current.status() == io.pagehint.api.hint.HintStatus.IN_PROGRESS) {
-            // the rule under test, switched off: hinting does not stop at the harvest, so the running
-            // request goes on (a new one would make the channel retire it) and all it delivers is applied
             return;
         }
         long id = commandIds.incrementAndGet();

@@ -8,50 +8,51 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The regime in which QEMU 7.2 with a Linux 6.1 guest left a crashed destination in 7 of 15 hinted
- * migrations, with the real guest, real channels and real processes: a churning guest booted
- * init-on-alloc (taking a hinted block zeroes it), under memory pressure (its page cache grows
- * until the allocator reclaims, and the virtio driver's shrinker hands hinted blocks back before
- * DONE), with hinting slowed down ({@code --hint-pace-ms}) so that one request spans several
- * rounds and dirty-log harvests; a slow link and a zero downtime limit keep many rounds going.
- *
- * <p>With the engine's rules every migration arrives whole. With the rule "no hint after the
- * harvest" switched off in the source process (the engine's test-only switch), the same
- * migrations lose writes, and the destinations' self-checks say so: proof this test can fail.
+ * migrations, with the real guest, real channels and real processes:
+ * <ul>
+ *   <li>hinting slow enough to span several rounds and dirty-log harvests: the guest's drivers
+ *       pause between the pieces they hand over ({@code --hint-pace-ms}), and the virtio device is
+ *       slow too (a QEMU iothread that falls behind: {@code test.delivery.delay.ms});</li>
+ *   <li>a guest booted init-on-alloc, so taking a hinted block zeroes it;</li>
+ *   <li>memory pressure: the guest is migrated while it fills its memory, so it keeps taking pages
+ *       that were free when it reported them, and once the virtio driver holds all free blocks the
+ *       allocator calls its shrinker, which hands back the most recently hinted block first (as
+ *       Linux's does) — a block whose hint may still be on its way;</li>
+ *   <li>a zero downtime limit and a slow link keep a dozen rounds going.</li>
+ * </ul>
+ * Every migration must arrive whole. This test's mutation check lives in the engine's HintRaceTest:
+ * there the timing is adversarial by construction and, with the rule "no hint after the harvest"
+ * switched off, 7-8 of 8 migrations lose writes. Across these processes the real channels are a
+ * second line of defence — the serial driver abandons a superseded walk, the virtio device ignores
+ * buffers of an old command id — so with the engine's rule off a migration here breaks only rarely.
  */
 class HintRaceAcrossProcessesIT extends EndToEnd {
 
     private static final int PER_CHANNEL = 3;
 
     @Test
-    void everyMigrationArrivesWhole() throws Exception {
-        List<String> broken = race("whole", List.of());
-        assertThat(broken).isEmpty();
-    }
-
-    @Test
-    void withTheRuleSwitchedOffTheSameMigrationsLoseWrites() throws Exception {
-        List<String> broken = race("unsafe", List.of("-Dpagehint.engine.test.applyStaleHints=true"));
-        assertThat(broken).as("migrations whose destination found lost writes").isNotEmpty();
-    }
-
-    private static List<String> race(String name, List<String> sourceJvmArgs) throws Exception {
+    void everyMigrationInTheRegimeArrivesWhole() throws Exception {
         List<String> broken = new ArrayList<>();
         for (String channel : List.of("serial", "virtio")) {
             for (int i = 0; i < PER_CHANNEL; i++) {
-                String run = name + "-" + channel + "-" + i;
+                String run = "race-" + channel + "-" + i;
+                List<String> migrate = new ArrayList<>(List.of("--downtime", "0ms", "--max-rounds", "12",
+                        "--no-auto-converge", "--bandwidth", "24M"));
+                if (channel.equals("virtio")) {
+                    migrate.addAll(List.of("--channel-option", "test.delivery.delay.ms=300"));
+                }
                 Migrations.Outcome o = migrations.migrate(run, Migrations.SMALL_Q35, channel,
-                        List.of("--workload", "churn", "--vcpus", "2", "--rate", "40000", "--seed", Integer.toString(11 + i),
-                                "--init-on-alloc", "--hint-pace-ms", "4"),
-                        List.of("--downtime", "0ms", "--max-rounds", "12", "--no-auto-converge", "--bandwidth", "48M"),
-                        sourceJvmArgs);
+                        List.of("--workload", "used-then-freed", "--size", "112M", "--rate", "2000", "--seed", Integer.toString(11 + i),
+                                "--init-on-alloc", "--hint-pace-ms", "20"),
+                        migrate, List.of(), false);
                 assertThat(o.source()).as(o.logs()).isNotNull();
                 assertThat(o.source().get("rounds").getAsInt()).as(run + " ran several rounds").isGreaterThan(3);
-                assertThat(o.source().getAsJsonObject("hints").get("requests").getAsLong()).as(run + " hinted").isPositive();
+                assertThat(o.source().getAsJsonObject("hints").get("chunksApplied").getAsLong()).as(run + " applied hints").isPositive();
                 if (!o.destinationCheckPassed()) {
                     broken.add(run + ": " + o.destination());
                 }
             }
         }
-        return broken;
+        assertThat(broken).isEmpty();
     }
 }
