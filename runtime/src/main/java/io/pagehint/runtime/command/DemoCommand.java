@@ -9,6 +9,7 @@ import io.pagehint.api.migration.MigrationService;
 import io.pagehint.runtime.cli.ByteSizeConverter;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
+import io.pagehint.runtime.cli.MachineOptions;
 import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.cli.ProcessOnly;
 import io.pagehint.runtime.format.Json;
@@ -51,7 +52,7 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
     @Option(names = "--machine", defaultValue = "q35", paramLabel = "<type>", description = "Machine type (default: ${DEFAULT-VALUE}).")
     String machine;
 
-    @Option(names = "--arch", defaultValue = "x86_64", paramLabel = "<arch>", description = "Architecture (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", paramLabel = "<arch>", description = "Architecture (default: the one that serves --machine).")
     String arch;
 
     @Option(names = "--ram", defaultValue = "1G", converter = ByteSizeConverter.class, paramLabel = "<size>",
@@ -96,7 +97,6 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
         MachineSpec spec;
         HintChannel.Kind kind;
         try {
-            spec = new MachineSpec(arch, machine, ram, options);
             kind = HintChannel.Kind.of(channel);
             if (kind == null) {
                 throw new IllegalArgumentException("the demo's hinted run needs a channel: serial or virtio");
@@ -104,6 +104,7 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
+        spec = MachineOptions.spec(context, arch, machine, ram, options);
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
         Path work = Files.createTempDirectory(dir, "pagehint-demo-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

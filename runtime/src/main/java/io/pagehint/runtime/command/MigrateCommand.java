@@ -84,7 +84,7 @@ public final class MigrateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         InetSocketAddress destination;
         HintChannel hintChannel;
-        GuestFiles files = guestOptions.files();
+        GuestFiles files = guestOptions.files(context);
         try {
             destination = HostPort.parse(to);
             HintChannel.Kind kind = HintChannel.Kind.of(channel);
