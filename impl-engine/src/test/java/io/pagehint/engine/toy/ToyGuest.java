@@ -59,6 +59,7 @@ public final class ToyGuest implements VirtualMachine, AutoCloseable {
     private final StampedLock safepoint = new StampedLock();
     private volatile long pauseStamp;
     private volatile int throttle;
+    private volatile int highestThrottle;
     private volatile boolean running = true;
     private volatile boolean logging;
     private final List<Thread> vcpus = new ArrayList<>();
@@ -266,6 +267,15 @@ public final class ToyGuest implements VirtualMachine, AutoCloseable {
         return operations;
     }
 
+    /** The vCPU throttle now, and the highest it has been. */
+    public int throttle() {
+        return throttle;
+    }
+
+    public int highestThrottle() {
+        return highestThrottle;
+    }
+
     public boolean isPaused() {
         return pauseStamp != 0;
     }
@@ -367,6 +377,7 @@ public final class ToyGuest implements VirtualMachine, AutoCloseable {
             @Override
             public void throttle(int percent) {
                 throttle = percent;
+                highestThrottle = Math.max(highestThrottle, percent);
             }
 
             @Override
