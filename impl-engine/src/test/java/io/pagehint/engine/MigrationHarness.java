@@ -5,7 +5,7 @@ import io.pagehint.api.migration.Migration;
 import io.pagehint.api.migration.MigrationEvent;
 import io.pagehint.api.migration.MigrationOptions;
 import io.pagehint.api.migration.MigrationReport;
-import io.pagehint.engine.toy.PerBitTightener;
+import io.pagehint.api.tighten.testing.PerBitTightener;
 import io.pagehint.engine.toy.ToyGuest;
 import io.pagehint.engine.toy.ToyHintSource;
 import io.pagehint.engine.toy.ToyIncomingVm;

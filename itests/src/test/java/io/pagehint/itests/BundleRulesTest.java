@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class BundleRulesTest {
 
-    private static final List<String> FORBIDDEN_IN_ENGINE = List.of("io.pagehint.x86", "io.pagehint.channel");
+    private static final List<String> FORBIDDEN_IN_ENGINE = List.of("io.pagehint.x86", "io.pagehint.arm64", "io.pagehint.channel");
 
     private static Manifest manifest(File jar) throws IOException {
         try (JarFile jf = new JarFile(jar)) {
@@ -62,7 +62,7 @@ class BundleRulesTest {
     void theEngineCarriesNoCopyOfAnArchitectureOrChannelClass() throws IOException {
         try (JarFile jf = new JarFile(engineBundle())) {
             assertThat(jf.stream().map(e -> e.getName().replace('/', '.')))
-                    .noneMatch(name -> name.startsWith("io.pagehint.x86.") || name.startsWith("io.pagehint.channel."));
+                    .noneMatch(name -> FORBIDDEN_IN_ENGINE.stream().anyMatch(p -> name.startsWith(p + ".")));
         }
     }
 
@@ -70,6 +70,7 @@ class BundleRulesTest {
     void theRuleCatchesWhatItIsMeantToCatch() {
         assertThat(forbiddenForTheEngine("io.pagehint.x86")).isTrue();
         assertThat(forbiddenForTheEngine("io.pagehint.x86.layout")).isTrue();
+        assertThat(forbiddenForTheEngine("io.pagehint.arm64.tighten")).isTrue();
         assertThat(forbiddenForTheEngine("io.pagehint.channel.serial")).isTrue();
         assertThat(forbiddenForTheEngine("io.pagehint.*")).isTrue();
         assertThat(forbiddenForTheEngine("io.pagehint.x86*")).isTrue();

@@ -7,7 +7,6 @@ import io.pagehint.api.tighten.BitmapTightener;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -19,7 +18,6 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
-import org.osgi.service.component.runtime.dto.SatisfiedReferenceDTO;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -54,13 +52,13 @@ public class HotSwapIT extends InFramework {
             ComponentConfigurationDTO before = configuration(engineComponent);
             assertThat(before.state).isEqualTo(ComponentConfigurationDTO.ACTIVE);
             Conditions.await(TIMEOUT, "the engine binds the x86 tightener",
-                    () -> boundTighteners(engineComponent).contains(tightenerId), () -> "bound " + boundTighteners(engineComponent));
+                    () -> boundTighteners(engineRef).contains(tightenerId), () -> "bound " + boundTighteners(engineRef));
 
             x86.stop();
 
             // unbinding a dynamic reference is synchronous: it is gone when stop() returns
             assertThat(tighteners.getServiceReferences()).as("tighteners after x86 stopped").isNull();
-            assertThat(boundTighteners(engineComponent)).doesNotContain(tightenerId);
+            assertThat(boundTighteners(engineRef)).doesNotContain(tightenerId);
             ComponentConfigurationDTO during = configuration(engineComponent);
             assertThat(during.id).as("the same engine component, not a new one").isEqualTo(before.id);
             assertThat(during.state).isEqualTo(ComponentConfigurationDTO.ACTIVE);
@@ -74,7 +72,7 @@ public class HotSwapIT extends InFramework {
             assertThat(newTightenerId).isNotEqualTo(tightenerId);
             // a greedy rebind of a new service is asynchronous
             Conditions.await(TIMEOUT, "the engine binds the new x86 tightener",
-                    () -> boundTighteners(engineComponent).contains(newTightenerId), () -> "bound " + boundTighteners(engineComponent));
+                    () -> boundTighteners(engineRef).contains(newTightenerId), () -> "bound " + boundTighteners(engineRef));
             ComponentConfigurationDTO after = configuration(engineComponent);
             assertThat(after.id).isEqualTo(before.id);
             assertThat(after.state).isEqualTo(ComponentConfigurationDTO.ACTIVE);
@@ -106,16 +104,8 @@ public class HotSwapIT extends InFramework {
     }
 
     /** Service ids of the tighteners the engine component has bound now. */
-    private List<Long> boundTighteners(ComponentDescriptionDTO d) {
-        Optional<String> refName = Arrays.stream(d.references)
-                .filter(r -> r.interfaceName.equals(BitmapTightener.class.getName())).map(r -> r.name).findFirst();
-        assertThat(refName).as(d.name + " references BitmapTightener").isPresent();
-        for (SatisfiedReferenceDTO s : configuration(d).satisfiedReferences) {
-            if (s.name.equals(refName.get())) {
-                return Arrays.stream(s.boundServices).map(sr -> sr.id).toList();
-            }
-        }
-        return List.of();
+    private List<Long> boundTighteners(ServiceReference<MigrationService> engineRef) {
+        return Components.boundServiceIds(scr, engineRef, BitmapTightener.class);
     }
 
     private static long serviceId(ServiceReference<?> ref) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.api.Assertions;
@@ -74,12 +75,22 @@ public final class RuntimeBundles {
      * and AssertJ (with Byte Buddy, which it needs) from the test class path.
      */
     public static Option[] options() {
+        return options(b -> true);
+    }
+
+    /**
+     * {@link #options()} with only the runtime's bundles that {@code include} accepts: a framework
+     * that lacks one, for a test that installs it later.
+     */
+    public static Option[] options(Predicate<RuntimeBundle> include) {
         List<Option> opts = new ArrayList<>(Arrays.asList(junitBundles()));
         for (Class<?> c : new Class<?>[] {Assertions.class, net.bytebuddy.ByteBuddy.class}) {
             opts.add(bundle(c.getProtectionDomain().getCodeSource().getLocation().toString()));
         }
         for (RuntimeBundle b : all()) {
-            opts.add(bundle(b.file().toURI().toString()).startLevel(b.startLevel()).start());
+            if (include.test(b)) {
+                opts.add(bundle(b.file().toURI().toString()).startLevel(b.startLevel()).start());
+            }
         }
         return opts.toArray(Option[]::new);
     }

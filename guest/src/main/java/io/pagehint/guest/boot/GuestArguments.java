@@ -21,14 +21,15 @@ public final class GuestArguments {
             Usage: pagehint guest --machine M --ram SIZE --ram-file F --dirty-log F --control S [options]
             Runs the reference guest in this process until QUIT on its control socket.
               --arch A                  architecture (default x86_64)
-              --machine M               machine type (pc, q35)
+              --machine M               machine type (pc, q35; virt with --arch aarch64)
               --ram SIZE                RAM at boot (512M, 8G, ...)
               -o, --option N=V          a machine option of the layout provider (repeatable)
               --ram-file F              guest RAM file on tmpfs (created sparse, mode 0600)
               --dirty-log F             dirty-log file (created, mode 0600)
               --control S               control socket (UNIX, mode 0600)
               --workload W              idle | churn | hog | used-then-freed | page-cache (default idle)
-              --rate N                  churn: operations a second, whole guest (default 0: unlimited)
+              --rate N                  churn: operations a second; used-then-freed: pages filled a second;
+                                        whole guest (default 0: unlimited)
               --mb-per-s N              hog: MiB written a second, whole guest (default 64)
               --size SIZE               used-then-freed, page-cache: memory to fill (default 1/2 of RAM)
               --vcpus N                 vCPU threads (default 1)
@@ -39,6 +40,7 @@ public final class GuestArguments {
               --free-bitmap walk|kept   4a: walk free lists on demand; 4b: keep a bitmap (default walk)
               --serial SOCKET           connect the virtio-serial hint driver to this host socket
               --virtio SOCKET           connect the virtio-balloon hint driver to this doorbell socket
+              --hint-pace-ms N          a slow guest (tests): pause N ms between the hint pieces handed to the host
               --attach                  take up the kernel already in the RAM file instead of booting
               --paused                  start with the vCPUs stopped until RESUME (like QEMU's -S)
             """;
@@ -55,7 +57,7 @@ public final class GuestArguments {
             "--paused");
     private static final Set<String> GUEST_VALUES = Set.of("--arch", "--machine", "--ram", "--ram-file", "--dirty-log",
             "--control", "--workload", "--rate", "--mb-per-s", "--size", "--vcpus", "--seed", "--free-bitmap", "--serial",
-            "--virtio");
+            "--virtio", "--hint-pace-ms");
     private static final Set<String> CHECK_FLAGS = Set.of("--json");
     private static final Set<String> CHECK_VALUES = Set.of("--arch", "--machine", "--ram", "--ram-file");
 
@@ -79,7 +81,8 @@ public final class GuestArguments {
         return new GuestConfig(machine, path(o, "--ram-file"), path(o, "--dirty-log"), path(o, "--control"), workload,
                 (int) integer(o, "--vcpus", 1), integer(o, "--seed", 1), boot,
                 o.containsKey("--serial") ? Path.of(o.get("--serial")) : null,
-                o.containsKey("--virtio") ? Path.of(o.get("--virtio")) : null, o.containsKey("--attach"),
+                o.containsKey("--virtio") ? Path.of(o.get("--virtio")) : null,
+                java.time.Duration.ofMillis(integer(o, "--hint-pace-ms", 0)), o.containsKey("--attach"),
                 o.containsKey("--paused"));
     }
 

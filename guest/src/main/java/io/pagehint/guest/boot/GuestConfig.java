@@ -20,12 +20,14 @@ import java.util.Objects;
  * @param boot     the kernel's boot options (ignored on attach: the RAM says how it was booted)
  * @param serial   the virtio-serial hint channel's host socket, or null
  * @param virtio   the virtio-balloon device's doorbell socket, or null
+ * @param hintPace a slow guest, for tests of late hints: how long the hint drivers pause between
+ *                 the pieces they hand the host (zero: none)
  * @param attach   take up the kernel already in the RAM file instead of booting a new one
  * @param paused   start with every vCPU stopped at a safepoint until RESUME (QEMU's {@code -S})
  */
 public record GuestConfig(MachineSpec machine, Path ramFile, Path dirtyLog, Path control, WorkloadSpec workload,
-                          int vcpus, long seed, BootOptions boot, Path serial, Path virtio, boolean attach,
-                          boolean paused) {
+                          int vcpus, long seed, BootOptions boot, Path serial, Path virtio, java.time.Duration hintPace,
+                          boolean attach, boolean paused) {
 
     public GuestConfig {
         Objects.requireNonNull(machine, "machine");
@@ -34,6 +36,7 @@ public record GuestConfig(MachineSpec machine, Path ramFile, Path dirtyLog, Path
         Objects.requireNonNull(control, "control socket");
         Objects.requireNonNull(workload, "workload");
         Objects.requireNonNull(boot, "boot options");
+        Objects.requireNonNull(hintPace, "hint pace");
         if (vcpus < 1 || vcpus > 256) {
             throw new IllegalArgumentException("vCPUs must be 1..256: " + vcpus);
         }

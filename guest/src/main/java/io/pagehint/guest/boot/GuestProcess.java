@@ -62,10 +62,10 @@ public final class GuestProcess implements ControlHandler, AutoCloseable {
         try {
             g.control = ControlServer.start(config.control(), g);
             if (config.serial() != null) {
-                g.drivers.add(GuestDrivers.start(HintSource.TRANSPORT_SERIAL, config.serial(), g.kernel));
+                g.drivers.add(GuestDrivers.start(HintSource.TRANSPORT_SERIAL, config.serial(), g.kernel, config.hintPace()));
             }
             if (config.virtio() != null) {
-                g.drivers.add(GuestDrivers.start(HintSource.TRANSPORT_VIRTIO_BALLOON, config.virtio(), g.kernel));
+                g.drivers.add(GuestDrivers.start(HintSource.TRANSPORT_VIRTIO_BALLOON, config.virtio(), g.kernel, config.hintPace()));
             }
             if (config.paused()) {
                 g.kernel.gate().pause(PAUSE_TIMEOUT); // nothing runs yet: closes the gate at once

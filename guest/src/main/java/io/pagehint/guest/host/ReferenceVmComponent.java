@@ -54,7 +54,7 @@ public final class ReferenceVmComponent {
         @AttributeDefinition(name = "arch", description = "Architecture, as the layout providers name it.")
         String arch() default "x86_64";
 
-        @AttributeDefinition(name = "machine", description = "Machine type (pc, q35).")
+        @AttributeDefinition(name = "machine", description = "Machine type (pc, q35 for x86_64; virt for aarch64).")
         String machine();
 
         @AttributeDefinition(name = "RAM size", description = "RAM at boot: 512M, 8G, or bytes.")

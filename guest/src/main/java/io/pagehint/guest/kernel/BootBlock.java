@@ -12,7 +12,8 @@ final class BootBlock {
 
     /** "PHKERN01" as a little-endian long. */
     static final long MAGIC = 0x31304E52454B4850L;
-    static final int VERSION = 1;
+    /** 2: the highest buddy order depends on the page size and is recorded; zone headers grew to hold 16 orders. */
+    static final int VERSION = 2;
 
     static final int MAGIC_OFF = 0x000;
     static final int VERSION_OFF = 0x008;
@@ -29,6 +30,8 @@ final class BootBlock {
     static final int DISK_GPA_OFF = 0x050;
     static final int DISK_PAGES_OFF = 0x058;
     static final int PAGES_PER_FILE_OFF = 0x060;
+    /** The highest buddy order (u32): 10, 11 or 13 by page size. */
+    static final int MAX_ORDER_OFF = 0x064;
     static final int KERNEL_AREA_PAGES_OFF = 0x068;
 
     /** Page-cache header: LRU head and tail (u32 each), cached pages, dirty pages. */
@@ -38,18 +41,18 @@ final class BootBlock {
 
     /** Zone headers, {@link #ZONE_BYTES} each. */
     static final int ZONES_OFF = 0x100;
-    static final int ZONE_BYTES = 0x100;
+    static final int ZONE_BYTES = 0x200;
     static final int ZONE_START_PFN = 0x00;
     static final int ZONE_END_PFN = 0x08;
     static final int ZONE_MANAGED = 0x10;
     static final int ZONE_FREE = 0x18;
     static final int ZONE_MIN_FREE = 0x20;
-    /** u32 list heads, orders 0..10. */
+    /** u32 list heads, orders 0..{@link KernelGeometry#MAX_SUPPORTED_ORDER}; those above the page size's highest order are unused (0). */
     static final int ZONE_HEADS = 0x40;
-    /** u64 free-block counts, orders 0..10. */
-    static final int ZONE_COUNTS = 0x70;
+    /** u64 free-block counts, orders 0..{@link KernelGeometry#MAX_SUPPORTED_ORDER}. */
+    static final int ZONE_COUNTS = 0x80;
     /** u64 pages in each page state (indexed by state; TAIL unused, FREE unused: see ZONE_FREE). */
-    static final int ZONE_STATE_PAGES = 0xC8;
+    static final int ZONE_STATE_PAGES = 0x100;
 
     static final int FLAG_INIT_ON_ALLOC = 1;
     static final int FLAG_INIT_ON_FREE = 2;

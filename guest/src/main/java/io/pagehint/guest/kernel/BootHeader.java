@@ -44,6 +44,7 @@ record BootHeader(KernelGeometry geometry, BootOptions options) {
                 && r.readLong(BootBlock.DISK_GPA_OFF) == geo.diskTableGpa()
                 && r.readLong(BootBlock.DISK_PAGES_OFF) == geo.diskPages()
                 && r.readInt(BootBlock.PAGES_PER_FILE_OFF) == KernelGeometry.PAGES_PER_FILE
+                && r.readInt(BootBlock.MAX_ORDER_OFF) == geo.maxOrder()
                 && r.readLong(BootBlock.KERNEL_AREA_PAGES_OFF) == geo.kernelAreaPages();
         if (!tablesMatch) {
             throw new IllegalStateException("the boot block places the kernel's tables elsewhere than this layout does");

@@ -1,12 +1,11 @@
 package io.pagehint.guest.kernel;
 
-import static io.pagehint.guest.kernel.KernelGeometry.MAX_ORDER;
 import static io.pagehint.guest.kernel.MemMap.NIL;
 
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The buddy allocator: per zone, free lists of orders 0 to {@link KernelGeometry#MAX_ORDER}, each a
+ * The buddy allocator: per zone, free lists of orders 0 to {@link KernelGeometry#maxOrder()}, each a
  * doubly-linked list through the page-metadata entries of the blocks' first pages, with the list
  * heads and counts in the zone's header in the boot block. Splitting and merging follow Linux
  * (mm/page_alloc.c {@code expand} and {@code __free_one_page}): the buddy of the block at PFN
@@ -52,8 +51,8 @@ final class BuddyAllocator {
     final class Zone {
         final int id;
         final ReentrantLock lock = new ReentrantLock();
-        private final long[] head = new long[MAX_ORDER + 1];
-        private final long[] count = new long[MAX_ORDER + 1];
+        private final long[] head = new long[geo.maxOrder() + 1];
+        private final long[] count = new long[geo.maxOrder() + 1];
         private final long[] statePages = new long[MemMap.STATES];
         private long managed;
         private long free;
@@ -140,7 +139,7 @@ final class BuddyAllocator {
             if (kind != Kind.KERNEL && free - pages < minFree) {
                 return -1;
             }
-            for (int k = order; k <= MAX_ORDER; k++) {
+            for (int k = order; k <= geo.maxOrder(); k++) {
                 long idx = head[k];
                 if (idx == NIL) {
                     continue;
@@ -169,7 +168,7 @@ final class BuddyAllocator {
             addFree(1L << order);
             long zoneStart = geo.zoneStartPfn(id);
             long zoneEnd = geo.zoneEndPfn(id);
-            while (order < MAX_ORDER) {
+            while (order < geo.maxOrder()) {
                 long buddyPfn = pfn ^ (1L << order);
                 if (buddyPfn < zoneStart || buddyPfn >= zoneEnd) {
                     break;
@@ -212,7 +211,7 @@ final class BuddyAllocator {
             long ze = geo.zoneEndPfn(z);
             boot.writeLong(BootBlock.zoneOff(z, BootBlock.ZONE_START_PFN), zs);
             boot.writeLong(BootBlock.zoneOff(z, BootBlock.ZONE_END_PFN), ze);
-            for (int order = 0; order <= MAX_ORDER; order++) {
+            for (int order = 0; order <= geo.maxOrder(); order++) {
                 zone.setHead(order, NIL);
             }
             for (int r = geo.rangeCount() - 1; r >= 0; r--) {
@@ -249,7 +248,7 @@ final class BuddyAllocator {
             }
             // the largest aligned block ending at `at` whose pages are all free
             int order = 0;
-            while (order < MAX_ORDER) {
+            while (order < geo.maxOrder()) {
                 long size = 2L << order;
                 long first = at - size;
                 if (first < start || (first & (size - 1)) != 0 || !allFree(first, at, kernelStart, kernelEnd)) {
@@ -276,7 +275,7 @@ final class BuddyAllocator {
     /** Attach: reloads the mirrors from the zone headers in RAM. */
     void attach() {
         for (Zone zone : zones) {
-            for (int order = 0; order <= MAX_ORDER; order++) {
+            for (int order = 0; order <= geo.maxOrder(); order++) {
                 zone.head[order] = boot.readInt(BootBlock.zoneOff(zone.id, BootBlock.ZONE_HEADS + 4 * order)) & 0xffffffffL;
                 zone.count[order] = boot.readLong(BootBlock.zoneOff(zone.id, BootBlock.ZONE_COUNTS + 8 * order));
             }

@@ -1,6 +1,5 @@
 package io.pagehint.guest.kernel;
 
-import static io.pagehint.guest.kernel.KernelGeometry.MAX_ORDER;
 
 /**
  * Design note 4a: the loose free-page bitmap built on demand by walking the free lists, zone by
@@ -24,7 +23,7 @@ final class FreeListWalker {
             }
             long[] bits = new long[(int) ((end - start + 63) >>> 6)];
             BuddyAllocator.Zone zone = buddy.zone(z);
-            for (int order = 0; order <= MAX_ORDER; order++) {
+            for (int order = 0; order <= geo.maxOrder(); order++) {
                 gate.enter();
                 zone.lock.lock();
                 try {

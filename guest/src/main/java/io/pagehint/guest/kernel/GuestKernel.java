@@ -1,7 +1,5 @@
 package io.pagehint.guest.kernel;
 
-import static io.pagehint.guest.kernel.KernelGeometry.MAX_ORDER;
-
 import io.pagehint.api.memory.GuestMemInfo;
 import io.pagehint.api.vm.DeviceMemory;
 import io.pagehint.guest.ram.GuestPhysicalMemory;
@@ -114,13 +112,14 @@ public final class GuestKernel implements HintingSupport {
         boot.writeLong(BootBlock.DISK_GPA_OFF, geo.diskTableGpa());
         boot.writeLong(BootBlock.DISK_PAGES_OFF, geo.diskPages());
         boot.writeInt(BootBlock.PAGES_PER_FILE_OFF, KernelGeometry.PAGES_PER_FILE);
+        boot.writeInt(BootBlock.MAX_ORDER_OFF, geo.maxOrder());
         boot.writeLong(BootBlock.KERNEL_AREA_PAGES_OFF, geo.kernelAreaPages());
     }
 
     private void poisonFreeLists() {
         for (int z = 0; z < KernelGeometry.ZONES; z++) {
             BuddyAllocator.Zone zone = buddy.zone(z);
-            for (int order = 0; order <= MAX_ORDER; order++) {
+            for (int order = 0; order <= geo.maxOrder(); order++) {
                 for (long idx = zone.head(order); idx != MemMap.NIL; idx = memmap.next(idx)) {
                     mem.fill(geo.pfn(idx) << geo.pageShift(), (long) geo.pageSize() << order, BootOptions.POISON);
                 }
@@ -380,14 +379,14 @@ public final class GuestKernel implements HintingSupport {
 
     @Override
     public int hintBlockOrder() {
-        return MAX_ORDER;
+        return geo.maxOrder();
     }
 
     @Override
     public long takeHintBlock() {
         gate.enter();
         try {
-            long idx = allocFrames(MAX_ORDER, BuddyAllocator.Kind.HINT, MemMap.HINT, 0);
+            long idx = allocFrames(geo.maxOrder(), BuddyAllocator.Kind.HINT, MemMap.HINT, 0);
             return idx < 0 ? -1 : geo.pfn(idx);
         } finally {
             gate.exit();
@@ -400,10 +399,10 @@ public final class GuestKernel implements HintingSupport {
         try {
             long idx = geo.index(firstPfn);
             long w = idx < 0 ? 0 : memmap.word0(idx);
-            if (MemMap.state(w) != MemMap.HINT || MemMap.order(w) != MAX_ORDER) {
+            if (MemMap.state(w) != MemMap.HINT || MemMap.order(w) != geo.maxOrder()) {
                 throw new IllegalArgumentException("PFN 0x" + Long.toHexString(firstPfn) + " is not a hint block");
             }
-            freeFrames(idx, MAX_ORDER);
+            freeFrames(idx, geo.maxOrder());
         } finally {
             gate.exit();
         }
@@ -416,7 +415,7 @@ public final class GuestKernel implements HintingSupport {
 
     @Override
     public long allocKernelPages(int order) {
-        if (order < 0 || order > MAX_ORDER) {
+        if (order < 0 || order > geo.maxOrder()) {
             throw new IllegalArgumentException("order " + order);
         }
         gate.enter();

@@ -42,7 +42,7 @@ public interface HintingSupport {
         void accept(long firstPfn, long[] words, int length);
     }
 
-    /** The order of blocks handed out by {@link #takeHintBlock()} (10: 4 MiB of 4 KiB pages). */
+    /** The order of blocks handed out by {@link #takeHintBlock()}: the kernel's highest (10, 4 MiB of 4 KiB pages; 13, 512 MiB of 64 KiB pages). */
     int hintBlockOrder();
 
     /**

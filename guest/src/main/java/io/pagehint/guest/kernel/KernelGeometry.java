@@ -12,17 +12,30 @@ import java.util.List;
  * them (the index of a page's entry in the page-metadata array, like Linux's sparse memmap), the
  * two zones, and where the boot block and the kernel's tables go.
  *
- * <p>Zones follow x86: {@link #ZONE_DMA32} holds PFNs below 4 GiB, {@link #ZONE_NORMAL} the rest.
- * Buddy blocks never cross a zone boundary (4 GiB is aligned to every order).
+ * <p>Two zones, split at 4 GiB: {@link #ZONE_DMA32} holds the PFNs below 4 GiB, {@link #ZONE_NORMAL}
+ * the rest. That is x86's DMA32/Normal split, and also what an arm64 kernel makes of QEMU's virt
+ * machine, whose RAM starts at 1 GiB: its low zone (named DMA there, arch/arm64/mm/init.c
+ * zone_sizes_init and max_zone_phys) then covers all RAM below 4 GiB. Buddy blocks never cross the
+ * boundary (4 GiB is aligned to every order).
+ *
+ * <p>The highest buddy order depends on the page size as in Linux: 10 for 4 KiB pages (4 MiB
+ * blocks, x86's MAX_PAGE_ORDER and arm64's), 11 for 16 KiB pages (32 MiB) and 13 for 64 KiB pages
+ * (512 MiB), arm64's ARCH_FORCE_MAX_ORDER defaults (arch/arm64/Kconfig), chosen so that the largest
+ * block is a PMD-sized huge page or more. Free-page-hint blocks are blocks of that order, as Linux's
+ * virtio-balloon driver hints blocks of MAX_PAGE_ORDER.
  */
 public final class KernelGeometry {
 
     public static final int ZONE_DMA32 = 0;
     public static final int ZONE_NORMAL = 1;
     public static final int ZONES = 2;
-    /** Highest buddy order: 2^10 pages, 4 MiB of 4 KiB pages (Linux's MAX_PAGE_ORDER on x86). */
-    public static final int MAX_ORDER = 10;
-    /** The boot block sits this far above the start of the lowest RAM range: 0x100000 on x86. */
+    /** The highest buddy order any page size has; the zone headers have room for lists up to it. */
+    public static final int MAX_SUPPORTED_ORDER = 15;
+    /**
+     * The boot block sits this far above the start of the lowest RAM range (0x100000 on x86, where
+     * Linux's boot protocol loads the kernel; 1 GiB + 1 MiB on QEMU's virt, above the device tree blob
+     * QEMU puts at the start of RAM). A multiple of every page size.
+     */
     public static final long BOOT_OFFSET = 1L << 20;
     /** Page-cache "files" are this many pages long. */
     public static final int PAGES_PER_FILE = 1024;
@@ -32,6 +45,7 @@ public final class KernelGeometry {
     private final GuestMemoryLayout layout;
     private final int pageSize;
     private final int pageShift;
+    private final int maxOrder;
     private final long[] rangeStartPfn;
     private final long[] rangeEndPfn;
     private final long[] rangeFirstIndex;
@@ -51,13 +65,14 @@ public final class KernelGeometry {
     /**
      * @param keptBitmap whether the kernel keeps a free-page bitmap (design note 4b), which needs
      *                   room in the kernel area
-     * @throws IllegalArgumentException when the layout has no usable room for the kernel's tables
-     *                                  at the boot block address
+     * @throws IllegalArgumentException when the layout's pages are not 4, 16 or 64 KiB, or it has no
+     *                                  usable room for the kernel's tables at the boot block address
      */
     public KernelGeometry(GuestMemoryLayout layout, boolean keptBitmap) {
         this.layout = layout;
         this.pageSize = layout.guestPageSize();
         this.pageShift = Integer.numberOfTrailingZeros(pageSize);
+        this.maxOrder = maxOrderFor(pageSize);
         List<RamRange> ranges = layout.ramRanges();
         rangeStartPfn = new long[ranges.size()];
         rangeEndPfn = new long[ranges.size()];
@@ -92,6 +107,21 @@ public final class KernelGeometry {
         this.fingerprint = fingerprint(layout);
     }
 
+    /**
+     * The highest buddy order for pages of {@code pageSize} bytes: 10, 11 or 13.
+     *
+     * @throws IllegalArgumentException for another page size
+     */
+    public static int maxOrderFor(int pageSize) {
+        return switch (pageSize) {
+            case 4096 -> 10;
+            case 16384 -> 11;
+            case 65536 -> 13;
+            default -> throw new IllegalArgumentException("the reference guest runs with 4, 16 or 64 KiB pages, not "
+                    + pageSize + "-byte ones");
+        };
+    }
+
     private long roundUp(long bytes) {
         return (bytes + pageSize - 1) & -(long) pageSize;
     }
@@ -124,6 +154,11 @@ public final class KernelGeometry {
 
     public int pageShift() {
         return pageShift;
+    }
+
+    /** The highest buddy order: free lists hold blocks of orders 0 to this, and hint blocks are of it. */
+    public int maxOrder() {
+        return maxOrder;
     }
 
     /** Pages of RAM: entries of the page-metadata array. */

@@ -1,6 +1,5 @@
 package io.pagehint.guest.kernel;
 
-import static io.pagehint.guest.kernel.KernelGeometry.MAX_ORDER;
 import static io.pagehint.guest.kernel.KernelGeometry.ZONES;
 import static io.pagehint.guest.kernel.MemMap.NIL;
 
@@ -55,7 +54,7 @@ public final class SelfCheck {
     private long[] cachePage;
     private long[] visited;
     private long[] freeByPfn;
-    private final long[][] freeBlocks = new long[ZONES][MAX_ORDER + 1];
+    private final long[][] freeBlocks = new long[ZONES][KernelGeometry.MAX_SUPPORTED_ORDER + 1];
     private final long[] freePages = new long[ZONES];
     private final long[][] statePages = new long[ZONES][MemMap.STATES];
     private long cacheCount;
@@ -194,7 +193,7 @@ public final class SelfCheck {
     /** Whether the block headed at {@code idx} has a possible order for its state, is aligned and inside one zone's RAM. */
     private boolean blockFits(long idx, long pfn, int state, int order) {
         boolean single = state == MemMap.ANON || state == MemMap.CACHE || state == MemMap.RESERVED;
-        if (order > MAX_ORDER || (single && order != 0) || (state == MemMap.HINT && order != MAX_ORDER)) {
+        if (order > geo.maxOrder() || (single && order != 0) || (state == MemMap.HINT && order != geo.maxOrder())) {
             problem(pfn, "is a " + MemMap.stateName(state) + " block of impossible order " + order);
             return false;
         }
@@ -288,7 +287,7 @@ public final class SelfCheck {
 
     private void checkFreeLists() {
         for (int z = 0; z < ZONES; z++) {
-            for (int order = 0; order <= MAX_ORDER; order++) {
+            for (int order = 0; order <= geo.maxOrder(); order++) {
                 long head = boot.readInt(BootBlock.zoneOff(z, BootBlock.ZONE_HEADS + 4 * order)) & 0xffffffffL;
                 long count = boot.readLong(BootBlock.zoneOff(z, BootBlock.ZONE_COUNTS + 8 * order));
                 long n = walkList(head, "free list of order " + order + " in zone " + z, MemMap.FREE, order, z);

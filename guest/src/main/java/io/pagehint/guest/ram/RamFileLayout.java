@@ -8,10 +8,11 @@ import java.util.List;
 /**
  * Where guest RAM lives in the RAM file and how guest-physical addresses reach it. The file holds
  * the RAM blocks one after the other, in block order, each starting at a multiple of
- * {@link #blockAlignment(RamBlock)} (2 MiB, or the block's host page size when larger); the gaps
- * between blocks are never written and hold no memory. Because every block starts at a multiple
- * of 64 guest pages, the dirty-log bit of the page at file offset {@code f} is simply bit
- * {@code f / pageSize}, and a block's dirty bitmap is a run of whole words.
+ * {@link #blockAlignment} (2 MiB, or the block's host page size, or 64 guest pages, whichever is
+ * largest: 64 pages of 64 KiB are 4 MiB); the gaps between blocks are never written and hold no
+ * memory. Because every block starts at a multiple of 64 guest pages, the dirty-log bit of the page
+ * at file offset {@code f} is simply bit {@code f / pageSize}, and a block's dirty bitmap is a run of
+ * whole words.
  *
  * <p>A value computed from the layout alone: the guest, the host and the self-check derive the
  * same file from the same layout.
@@ -37,7 +38,7 @@ public final class RamFileLayout {
         this.blockFileOffset = new long[blocks.size()];
         long at = 0;
         for (RamBlock b : blocks) {
-            long align = blockAlignment(b);
+            long align = blockAlignment(b, layout.guestPageSize());
             at = (at + align - 1) & -align;
             blockFileOffset[b.index()] = at;
             at += b.size();
@@ -55,9 +56,9 @@ public final class RamFileLayout {
         }
     }
 
-    /** The alignment of a block's first byte in the file. */
-    public static long blockAlignment(RamBlock block) {
-        return Math.max(MIN_BLOCK_ALIGNMENT, block.hostPageSize());
+    /** The alignment of a block's first byte in the file, for guest pages of {@code pageSize} bytes. */
+    public static long blockAlignment(RamBlock block, int pageSize) {
+        return Math.max(Math.max(MIN_BLOCK_ALIGNMENT, block.hostPageSize()), 64L * pageSize);
     }
 
     public GuestMemoryLayout layout() {

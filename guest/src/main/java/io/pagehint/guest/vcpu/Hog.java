@@ -7,17 +7,20 @@ package io.pagehint.guest.vcpu;
  */
 final class Hog implements Workload {
 
-    private final Pacer pacer;
     private final double mbPerSecond;
+    /** Page writes a second make the rate: made at the first step, which knows the guest's page size. */
+    private Pacer pacer;
     private int next;
 
     Hog(double mbPerSecond) {
         this.mbPerSecond = mbPerSecond;
-        this.pacer = new Pacer(mbPerSecond * (1 << 20) / 4096);
     }
 
     @Override
     public long step(VcpuContext cpu) {
+        if (pacer == null) {
+            pacer = new Pacer(mbPerSecond * (1 << 20) / cpu.pageSize());
+        }
         long want = Math.max(16, Math.min(cpu.ramPages() / 4, (64L << 20) / cpu.pageSize()) / cpu.vcpus());
         if (cpu.ownedPages() < want && cpu.allocAndFill() >= 0) {
             return pacer.next();

@@ -62,7 +62,7 @@ public record WorkloadSpec(Kind kind, double opsPerSecond, double mbPerSecond, l
             case IDLE -> new Idle();
             case CHURN -> new Churn(opsPerSecond / vcpus);
             case HOG -> new Hog(mbPerSecond / vcpus);
-            case USED_THEN_FREED -> new UsedThenFreed(bytes / vcpus);
+            case USED_THEN_FREED -> new UsedThenFreed(bytes / vcpus, opsPerSecond / vcpus);
             case PAGE_CACHE -> new PageCacheFill(bytes / vcpus);
         };
     }

@@ -17,6 +17,7 @@ import io.pagehint.guest.testing.ShmDir;
 import io.pagehint.guest.testing.TestLayouts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +37,26 @@ class GuestProcessTest {
                 Arguments.of("hog", new String[] {"--mb-per-s", "40"}),
                 Arguments.of("used-then-freed", new String[] {"--vcpus", "2", "--size", "32M", "--init-on-free"}),
                 Arguments.of("page-cache", new String[] {"--size", "24M", "--free-bitmap", "kept"}));
+    }
+
+    @Test
+    void aVirtGuestOfSixtyFourKibibytePagesRunsAsItsOwnProcessAndChecksWhole() throws Exception {
+        List<String> virt = List.of("--arch", "aarch64", "--machine", "virt", "-o", "guest-page-size=64K");
+        GuestMemoryLayout layout = TestLayouts.virt(512L << 20, "guest-page-size=64K");
+        try (GuestProcessHandle guest = GuestProcessHandle.start(virt, "512M", "--workload", "churn", "--rate", "4000");
+             RamImage ram = RamImage.open(guest.ramFile(), layout)) {
+            waitFor(() -> status(guest).operations() > 50, "the workload to run");
+            guest.control().pause(GuestProcessHandle.TIMEOUT);
+            GuestStatus paused = status(guest);
+            assertThat(paused.pageSize()).isEqualTo(64 * 1024);
+            assertThat(paused.maxPfn()).as("RAM [1 GiB, 1.5 GiB) in 64 KiB pages").isEqualTo(((1L << 30) + (512L << 20)) / 65536 - 1);
+            SelfCheckReport check = SelfCheck.run(ram);
+            assertThat(check.problems()).isEmpty();
+            assertThat(check.freePages()).isEqualTo(paused.freePages());
+            assertThat(guest.quit()).isZero();
+            GuestProcessHandle.CheckRun run = guest.check();
+            assertThat(run.exitCode()).as(run.output()).isZero();
+        }
     }
 
     @ParameterizedTest(name = "{0}")

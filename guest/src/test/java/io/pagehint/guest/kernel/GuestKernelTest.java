@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pagehint.api.bitmap.PageBitmap;
 import io.pagehint.api.memory.GuestMemInfo;
+import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.guest.kernel.BootOptions.FreeBitmapMode;
 import io.pagehint.guest.ram.GuestPhysicalMemory;
 import io.pagehint.guest.ram.RamFileLayout;
@@ -15,7 +16,11 @@ import io.pagehint.guest.testing.TestLayouts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class GuestKernelTest {
 
@@ -42,15 +47,24 @@ class GuestKernelTest {
         }
     }
 
-    @Test
-    void freeingEverythingMergesTheBuddiesBackToTheBootFreeLists() {
-        try (KernelFixture f = new KernelFixture(TestLayouts.small(64 * MIB), PLAIN)) {
+    /** Guests of every page size: an x86-like one, and QEMU virt ones of 16 and 64 KiB pages (buddy orders up to 11 and 13). */
+    static Stream<Arguments> pageSizes() {
+        return Stream.of(
+                Arguments.of("q35-like, 4 KiB pages", TestLayouts.small(64 * MIB), 3000),
+                Arguments.of("virt, 16 KiB pages", TestLayouts.virt(GIB, "guest-page-size=16K"), 800),
+                Arguments.of("virt, 64 KiB pages", TestLayouts.virt(GIB, "guest-page-size=64K"), 600));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pageSizes")
+    void freeingEverythingMergesTheBuddiesBackToTheBootFreeLists(String name, GuestMemoryLayout layout, int allocations) {
+        try (KernelFixture f = new KernelFixture(layout, PLAIN)) {
             long[] bootCounts = counts(f.kernel);
             long bootFree = f.kernel.freePages();
             SplittableRandom rnd = new SplittableRandom(7);
             List<Long> pages = new ArrayList<>();
-            byte[] content = new byte[4096];
-            for (int i = 0; i < 3000; i++) {
+            byte[] content = new byte[layout.guestPageSize()];
+            for (int i = 0; i < allocations; i++) {
                 int order = rnd.nextInt(3);
                 long first = f.kernel.allocAnonBlock(0, order);
                 assertThat(first).isNotNegative();
@@ -73,10 +87,11 @@ class GuestKernelTest {
     }
 
     private static long[] counts(GuestKernel k) {
-        long[] c = new long[(KernelGeometry.MAX_ORDER + 1) * KernelGeometry.ZONES];
+        int orders = k.geometry().maxOrder() + 1;
+        long[] c = new long[orders * KernelGeometry.ZONES];
         for (int z = 0; z < KernelGeometry.ZONES; z++) {
-            for (int o = 0; o <= KernelGeometry.MAX_ORDER; o++) {
-                c[z * (KernelGeometry.MAX_ORDER + 1) + o] = k.buddy().zone(z).count(o);
+            for (int o = 0; o < orders; o++) {
+                c[z * orders + o] = k.buddy().zone(z).count(o);
             }
         }
         return c;

@@ -26,6 +26,23 @@ class GuestPhysicalMemoryTest {
     }
 
     @Test
+    void aDimmOfAGuestWithSixtyFourKibibytePagesStartsOnAWholeDirtyLogWord() throws Exception {
+        // QEMU virt: mach-virt.ram of 1 GiB + 2 MiB from 1 GiB, a 2 MiB DIMM; 64 KiB guest pages, so 64 pages are 4 MiB
+        GuestMemoryLayout layout = TestLayouts.virt(GIB + 2 * MIB, "guest-page-size=64K", "dimms=2M");
+        RamFileLayout file = new RamFileLayout(layout);
+        assertThat(file.blockFileOffset(1) % (64 * 64 * 1024)).as("the DIMM's file offset, in whole words of 64 pages").isZero();
+        try (GuestPhysicalMemory mem = GuestPhysicalMemory.create(shm.resolve("ram"), shm.resolve("log"), layout)) {
+            long dimm = layout.blocks().get(1).ranges().get(0).guestPhysAddr();
+            mem.writeLong(dimm + 64 * 1024 + 8, 42);
+
+            assertThat(mem.dirtyLog().isDirty(1, 1)).as("the DIMM's second page").isTrue();
+            assertThat(mem.dirtyLog().countDirty(1)).isEqualTo(1);
+            assertThat(mem.dirtyLog().countDirty(0)).isZero();
+            assertThat(mem.readLong(dimm + 64 * 1024 + 8)).isEqualTo(42);
+        }
+    }
+
+    @Test
     void aNewGuestsRamHoldsNoMemoryUntilWritten() throws Exception {
         GuestMemoryLayout layout = TestLayouts.split(3 * GIB, 2 * GIB);
         try (GuestPhysicalMemory mem = GuestPhysicalMemory.create(shm.resolve("ram"), shm.resolve("log"), layout)) {

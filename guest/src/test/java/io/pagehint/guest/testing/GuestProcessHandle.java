@@ -23,12 +23,13 @@ public final class GuestProcessHandle implements AutoCloseable {
 
     private final ShmDir dir;
     private final Path log;
-    private final String machine;
+    /** {@code --machine} and, for another architecture, {@code --arch} and {@code -o} machine options. */
+    private final List<String> machine;
     private final String ram;
     private Process process;
     private ControlClient control;
 
-    private GuestProcessHandle(ShmDir dir, String machine, String ram) {
+    private GuestProcessHandle(ShmDir dir, List<String> machine, String ram) {
         this.dir = dir;
         this.log = dir.resolve("guest.log");
         this.machine = machine;
@@ -40,7 +41,16 @@ public final class GuestProcessHandle implements AutoCloseable {
      * control socket answers.
      */
     public static GuestProcessHandle start(String ram, String... extra) {
-        GuestProcessHandle h = new GuestProcessHandle(new ShmDir(), "q35", ram);
+        return start(List.of("--machine", "q35"), ram, extra);
+    }
+
+    /**
+     * Starts {@code TestGuestMain guest <machine> --ram <ram> ... <extra>}, where {@code machine} names
+     * the machine as the command line does ({@code --arch aarch64 --machine virt -o guest-page-size=64K}),
+     * and waits until its control socket answers.
+     */
+    public static GuestProcessHandle start(List<String> machine, String ram, String... extra) {
+        GuestProcessHandle h = new GuestProcessHandle(new ShmDir(), List.copyOf(machine), ram);
         try {
             h.launch(extra);
             return h;
@@ -66,7 +76,9 @@ public final class GuestProcessHandle implements AutoCloseable {
     private void launch(String... extra) throws IOException {
         List<String> cmd = new ArrayList<>(javaCommand());
         cmd.add(TestGuestMain.class.getName());
-        cmd.addAll(List.of("guest", "--machine", machine, "--ram", ram,
+        cmd.add("guest");
+        cmd.addAll(machine);
+        cmd.addAll(List.of("--ram", ram,
                 "--ram-file", ramFile().toString(), "--dirty-log", dirtyLog().toString(),
                 "--control", controlSocket().toString()));
         cmd.addAll(List.of(extra));
@@ -122,7 +134,9 @@ public final class GuestProcessHandle implements AutoCloseable {
     public CheckRun check(String... extra) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(javaCommand());
         cmd.add(TestGuestMain.class.getName());
-        cmd.addAll(List.of("check", "--machine", machine, "--ram", ram, "--ram-file", ramFile().toString()));
+        cmd.add("check");
+        cmd.addAll(machine);
+        cmd.addAll(List.of("--ram", ram, "--ram-file", ramFile().toString()));
         cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());

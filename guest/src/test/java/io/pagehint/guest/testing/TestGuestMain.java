@@ -16,8 +16,8 @@ public final class TestGuestMain {
     public static void main(String[] args) {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         int code = switch (args.length == 0 ? "" : args[0]) {
-            case "guest" -> GuestLauncher.runGuest(rest, TestLayouts::x86, System.out, System.err);
-            case "check" -> GuestLauncher.runCheck(rest, TestLayouts::x86, System.out, System.err);
+            case "guest" -> GuestLauncher.runGuest(rest, TestLayouts::of, System.out, System.err);
+            case "check" -> GuestLauncher.runCheck(rest, TestLayouts::of, System.out, System.err);
             default -> {
                 System.err.println("usage: TestGuestMain guest|check <options>");
                 yield 2;

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Layouts for tests: hand-built x86-like ones for the RAM layer and the kernel model (one block
  * "pc.ram"; RAM below the PCI hole at 0, the rest at 4 GiB; the legacy area under 1 MiB reserved;
- * optionally a DIMM as a second block), and the real x86 provider's, which the guest process uses.
+ * optionally a DIMM as a second block), and the real providers' (impl-x86 and impl-arm64), which the
+ * guest process uses.
  */
 public final class TestLayouts {
 
@@ -23,6 +24,20 @@ public final class TestLayouts {
     /** The layout QEMU gives {@code spec}, from the real x86 layout provider (impl-x86). */
     public static GuestMemoryLayout x86(io.pagehint.api.memory.MachineSpec spec) {
         return new io.pagehint.x86.layout.X86LayoutProvider().layout(spec);
+    }
+
+    /** The layout QEMU gives {@code spec}, from the real provider of its architecture (impl-x86 or impl-arm64). */
+    public static GuestMemoryLayout of(io.pagehint.api.memory.MachineSpec spec) {
+        return "aarch64".equals(spec.arch()) ? new io.pagehint.arm64.layout.VirtLayoutProvider().layout(spec) : x86(spec);
+    }
+
+    /** A QEMU virt guest of {@code ram} bytes with machine options {@code name=value}, from impl-arm64's provider. */
+    public static GuestMemoryLayout virt(long ram, String... options) {
+        java.util.Map<String, String> o = new java.util.LinkedHashMap<>();
+        for (String opt : options) {
+            o.put(opt.substring(0, opt.indexOf('=')), opt.substring(opt.indexOf('=') + 1));
+        }
+        return of(new io.pagehint.api.memory.MachineSpec("aarch64", "virt", ram, o));
     }
 
     /** RAM {@code [0, ram)} with the legacy reserved ranges, when {@code ram} is below the q35 split. */

@@ -75,7 +75,7 @@ public final class FreePageHintChannel implements AutoCloseable {
         @Override
         public void serve(SocketChannel connection) {
             DoorbellSession session = new DoorbellSession(connection, connection, connection, device, this,
-                    settings.vmId(), settings.responseTimeout());
+                    settings.vmId(), settings.responseTimeout(), settings.deliveryDelay());
             source.attach(session);
             try (AutoCloseable tick = watchdog.every(Watchdog.tickFor(settings.responseTimeout()), () -> {
                 long now = System.nanoTime();

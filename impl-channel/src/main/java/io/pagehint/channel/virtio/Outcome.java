@@ -15,6 +15,7 @@ import java.util.List;
 final class Outcome {
 
     private final List<Runnable> steps = new ArrayList<>(2);
+    private boolean hints;
     private int interrupts;
     private int interruptStatus;
     private boolean more;
@@ -24,6 +25,7 @@ final class Outcome {
     }
 
     Outcome deliver(ActiveRequest request, HintChunk chunk) {
+        hints = true;
         steps.add(() -> request.deliver(chunk));
         return this;
     }
@@ -44,6 +46,11 @@ final class Outcome {
     Outcome more() {
         more = true;
         return this;
+    }
+
+    /** Whether it hands hints on. */
+    boolean deliversHints() {
+        return hints;
     }
 
     boolean hasMore() {

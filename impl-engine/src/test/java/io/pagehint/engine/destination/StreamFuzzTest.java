@@ -171,7 +171,7 @@ class StreamFuzzTest {
     }
 
     /** A gathering channel over any writable channel. */
-    private record GatheringAdapter(java.nio.channels.WritableByteChannel ch) implements GatheringByteChannel {
+    record GatheringAdapter(java.nio.channels.WritableByteChannel ch) implements GatheringByteChannel {
         @Override
         public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
             long n = 0;

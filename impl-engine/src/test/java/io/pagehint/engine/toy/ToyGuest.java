@@ -26,13 +26,23 @@ import java.util.concurrent.locks.StampedLock;
 public final class ToyGuest implements VirtualMachine, AutoCloseable {
 
     /** How the guest behaves. */
-    public record Behaviour(int vcpus, int opsPerMillisecond, double initialUsedFraction, Integer poison, long seed) {
+    public record Behaviour(int vcpus, int opsPerMillisecond, double initialUsedFraction, Integer poison, long seed,
+                            boolean initOnAlloc) {
+        public Behaviour(int vcpus, int opsPerMillisecond, double initialUsedFraction, Integer poison, long seed) {
+            this(vcpus, opsPerMillisecond, initialUsedFraction, poison, seed, false);
+        }
+
         public static Behaviour idle(double used) {
             return new Behaviour(0, 0, used, null, 1);
         }
 
         public static Behaviour churn(int vcpus, int opsPerMs, long seed) {
             return new Behaviour(vcpus, opsPerMs, 0.3, null, seed);
+        }
+
+        /** Booted init-on-alloc: every allocation zeroes its page first, a write like any other. */
+        public Behaviour withInitOnAlloc() {
+            return new Behaviour(vcpus, opsPerMillisecond, initialUsedFraction, poison, seed, true);
         }
     }
 
@@ -49,6 +59,7 @@ public final class ToyGuest implements VirtualMachine, AutoCloseable {
     private final StampedLock safepoint = new StampedLock();
     private volatile long pauseStamp;
     private volatile int throttle;
+    private volatile int highestThrottle;
     private volatile boolean running = true;
     private volatile boolean logging;
     private final List<Thread> vcpus = new ArrayList<>();
@@ -156,7 +167,14 @@ public final class ToyGuest implements VirtualMachine, AutoCloseable {
         }
         freePfns.clear(pfn);
         usedPfns.set(pfn);
+        fillAllocated(pfn, rnd);
+    }
+
+    private void fillAllocated(long pfn, SplittableRandom rnd) {
         byte[] page = new byte[layout.guestPageSize()];
+        if (behaviour.initOnAlloc()) {
+            write(pfn, 0, page);
+        }
         rnd.nextBytes(page);
         write(pfn, 0, page);
     }
@@ -204,9 +222,7 @@ public final class ToyGuest implements VirtualMachine, AutoCloseable {
                     if (freePfns.get(pfn)) {
                         freePfns.clear(pfn);
                         usedPfns.set(pfn);
-                        byte[] page = new byte[layout.guestPageSize()];
-                        rnd.nextBytes(page);
-                        write(pfn, 0, page);
+                        fillAllocated(pfn, rnd);
                         n++;
                     }
                 }
@@ -249,6 +265,15 @@ public final class ToyGuest implements VirtualMachine, AutoCloseable {
 
     public long operations() {
         return operations;
+    }
+
+    /** The vCPU throttle now, and the highest it has been. */
+    public int throttle() {
+        return throttle;
+    }
+
+    public int highestThrottle() {
+        return highestThrottle;
     }
 
     public boolean isPaused() {
@@ -352,6 +377,7 @@ public final class ToyGuest implements VirtualMachine, AutoCloseable {
             @Override
             public void throttle(int percent) {
                 throttle = percent;
+                highestThrottle = Math.max(highestThrottle, percent);
             }
 
             @Override

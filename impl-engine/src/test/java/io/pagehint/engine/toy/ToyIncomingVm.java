@@ -57,6 +57,15 @@ public final class ToyIncomingVm implements IncomingVm {
                 problems.subList(0, Math.min(10, problems.size())), Duration.ZERO);
     }
 
+    public long discards() {
+        return discards;
+    }
+
+    /** Page {@code page} of block {@code block} as the destination holds it. */
+    public ByteBuffer page(int block, long page) {
+        return mem.page(block, page);
+    }
+
     public boolean isAbandoned() {
         return abandoned;
     }

@@ -1,11 +1,11 @@
 package io.pagehint.x86.layout;
 
+import io.pagehint.api.memory.ByteSize;
 import java.util.Locale;
 
 /**
- * Byte sizes as QEMU's command line writes them: a decimal or {@code 0x} hexadecimal number with an
- * optional binary suffix {@code B K M G T P E} (case does not matter), as QEMU's size parser
- * ({@code qemu_strtosz} in util/cutils.c) reads option values of type "size". A bare number is bytes.
+ * Byte-size helpers of the x86 layouts. Option values are read and written as QEMU's command line
+ * writes them, by the API's {@link ByteSize}, which every layout provider shares.
  */
 final class Sizes {
 
@@ -14,55 +14,17 @@ final class Sizes {
     static final long GiB = 1L << 30;
     static final long TiB = 1L << 40;
 
-    private static final String SUFFIXES = "BKMGTPE";
-
     private Sizes() {
     }
 
-    /**
-     * The number of bytes {@code text} names.
-     *
-     * @param what what the size is, for the error message
-     * @throws IllegalArgumentException if it is not a size or does not fit in a signed 64-bit value
-     */
+    /** {@link ByteSize#parse}. */
     static long parse(String what, String text) {
-        String t = text.trim();
-        if (t.isEmpty()) {
-            throw new IllegalArgumentException(what + ": empty size");
-        }
-        int shift = 0;
-        char last = Character.toUpperCase(t.charAt(t.length() - 1));
-        int suffix = SUFFIXES.indexOf(last);
-        boolean hex = t.startsWith("0x") || t.startsWith("0X");
-        // in a hex number B and E are digits, so a suffix there is only K M G T P
-        if (suffix >= 0 && !(hex && (last == 'B' || last == 'E'))) {
-            shift = 10 * suffix;
-            t = t.substring(0, t.length() - 1);
-        }
-        long n;
-        try {
-            n = hex ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is not a size (examples: 512M, 8G, 1T, 0x100000)");
-        }
-        if (n < 0 || (shift > 0 && n > (Long.MAX_VALUE >>> shift))) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is out of range");
-        }
-        return n << shift;
+        return ByteSize.parse(what, text);
     }
 
-    /** {@code bytes} in the largest binary unit that divides it exactly: 3584M, 2G, 640K, 4095. */
+    /** {@link ByteSize#format}. */
     static String format(long bytes) {
-        if (bytes == 0) {
-            return "0";
-        }
-        for (int i = SUFFIXES.length() - 1; i > 0; i--) {
-            long unit = 1L << (10 * i);
-            if (bytes % unit == 0) {
-                return (bytes / unit) + String.valueOf(SUFFIXES.charAt(i));
-            }
-        }
-        return Long.toString(bytes);
+        return ByteSize.format(bytes);
     }
 
     static long alignUp(long value, long alignment) {

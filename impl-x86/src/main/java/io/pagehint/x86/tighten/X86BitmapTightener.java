@@ -5,6 +5,7 @@ import io.pagehint.api.bitmap.TightFreePageBitmap;
 import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.api.tighten.BitmapTightener;
 import io.pagehint.api.tighten.LayoutTightener;
+import io.pagehint.api.tighten.LayoutTightenerCache;
 import io.pagehint.api.tighten.TightenResult;
 import io.pagehint.x86.layout.X86Layouts;
 import org.osgi.service.component.annotations.Component;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * The tightener for x86 guests of QEMU's {@code pc} and {@code q35} machines. The algorithm is the
  * architecture-neutral {@link LayoutTightener}; this component checks that a layout is one it
  * serves (x86_64, pc or q35, 4 KiB guest pages) and keeps the compiled tighteners of the layouts it
- * has seen recently ({@link CompiledLayouts}), so that a call allocates nothing but its result.
+ * has seen recently ({@link LayoutTightenerCache}), so that a call allocates nothing but its result.
  */
 @Component(service = BitmapTightener.class, property = {
         BitmapTightener.ARCH + "=" + X86Layouts.ARCH,
@@ -25,7 +26,7 @@ public final class X86BitmapTightener implements BitmapTightener {
 
     private static final Logger LOG = LoggerFactory.getLogger(X86BitmapTightener.class);
 
-    private final CompiledLayouts compiled = new CompiledLayouts(CompiledLayouts.DEFAULT_CAPACITY);
+    private final LayoutTightenerCache compiled = new LayoutTightenerCache();
 
     /**
      * {@inheritDoc}

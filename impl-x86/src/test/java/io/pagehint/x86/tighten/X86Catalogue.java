@@ -1,9 +1,9 @@
 package io.pagehint.x86.tighten;
 
 import io.pagehint.api.memory.GuestMemoryLayout;
+import io.pagehint.api.tighten.testing.NamedLayout;
 import io.pagehint.x86.TestLayouts;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.provider.Arguments;
 
 /** x86 layouts to tighten: each machine type, split variant, host page size, sizes off the 2 MiB grid, DIMMs. */
 final class X86Catalogue {
@@ -19,13 +19,13 @@ final class X86Catalogue {
         return TestLayouts.layout(machine, ram, options);
     }
 
-    static Arguments named(String machine, long ram, String... options) {
+    static NamedLayout named(String machine, long ram, String... options) {
         String name = machine + " " + ram / M + "M " + String.join(" ", options);
-        return Arguments.of(name.trim(), layout(machine, ram, options));
+        return new NamedLayout(name.trim(), layout(machine, ram, options));
     }
 
     /** Layouts small enough for the per-bit reference to check every page (8 GiB at most). */
-    static Stream<Arguments> checkedPageByPage() {
+    static Stream<NamedLayout> checkedPageByPage() {
         return Stream.of(
                 named("pc", M),
                 named("q35", 2 * M + 8192),
@@ -49,8 +49,18 @@ final class X86Catalogue {
                 named("pc", 8 * G, "host-page-size=1G"));
     }
 
+    /** Layouts whose host pages hold guest pages of two ranges, or straddle reserved pages, among plain ones: tightened in chunks. */
+    static Stream<NamedLayout> streamed() {
+        return Stream.of(
+                named("pc", 5 * G, "machine-version=1.7", "host-page-size=1G"),
+                named("q35", 4 * G, "max-ram-below-4g=2047M", "host-page-size=2M"),
+                named("pc", 4 * G + 24 * 1024, "max-ram-below-4g=" + (3 * G + 4096)),
+                named("q35", 3 * G, "dimms=2M,6M", "dimm-host-page-size=2M"),
+                named("pc", 100 * M + 8192));
+    }
+
     /** Layouts too large to check page by page: checked in windows around every edge. */
-    static Stream<Arguments> checkedInWindows() {
+    static Stream<NamedLayout> checkedInWindows() {
         return Stream.of(
                 named("q35", T, "phys-bits=41"),
                 named("pc", T + 8192, "phys-bits=41"),

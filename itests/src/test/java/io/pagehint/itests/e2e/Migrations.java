@@ -50,10 +50,20 @@ final class Migrations implements AutoCloseable {
      */
     Outcome migrate(String name, MachineSpec machine, String channel, List<String> guestArgs, List<String> migrateArgs,
                     List<String> sourceJvmArgs) throws IOException, InterruptedException {
+        return migrate(name, machine, channel, guestArgs, migrateArgs, sourceJvmArgs, true);
+    }
+
+    /** Like the other, optionally not waiting for the workload to settle: migrating while the guest fills its memory. */
+    Outcome migrate(String name, MachineSpec machine, String channel, List<String> guestArgs, List<String> migrateArgs,
+                    List<String> sourceJvmArgs, boolean settle) throws IOException, InterruptedException {
         String transport = channel.equals("none") ? null : channel;
         try (GuestRun guest = GuestRun.start(dir, name + "-guest", machine, transport, guestArgs, List.of());
              DestinationRun destination = DestinationRun.start(dir, name + "-destination", machine, List.of())) {
-            guest.awaitSettled(Duration.ofMinutes(2));
+            if (settle) {
+                guest.awaitSettled(Duration.ofMinutes(2));
+            } else {
+                guest.awaitControl(Duration.ofMinutes(1));
+            }
             List<String> args = new ArrayList<>(List.of("migrate", "--json", "--to",
                     "127.0.0.1:" + destination.address().getPort(),
                     "--guest-control", guest.files().control().toString(), "--ram-file", guest.files().ramFile().toString(),

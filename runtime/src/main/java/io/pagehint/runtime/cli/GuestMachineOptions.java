@@ -15,7 +15,8 @@ public final class GuestMachineOptions {
     @Option(names = "--machine", defaultValue = "q35", paramLabel = "<type>", description = "Machine type (default: ${DEFAULT-VALUE}).")
     String machine;
 
-    @Option(names = "--arch", defaultValue = "x86_64", paramLabel = "<arch>", description = "Architecture (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", paramLabel = "<arch>",
+            description = "Architecture (default: the one whose layout provider serves --machine: x86_64 for pc and q35, aarch64 for virt).")
     String arch;
 
     @Option(names = "--ram", defaultValue = "1G", converter = ByteSizeConverter.class, paramLabel = "<size>",
@@ -25,13 +26,9 @@ public final class GuestMachineOptions {
     @Option(names = {"-o", "--option"}, paramLabel = "<name=value>", description = "A machine option; repeatable.")
     Map<String, String> options = new LinkedHashMap<>();
 
-    /** The machine these options describe; a usage error if they describe none. */
-    public MachineSpec spec() {
-        try {
-            return new MachineSpec(arch, machine, ram, options);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
-        }
+    /** The machine these options describe (see {@link MachineOptions#spec(CliContext, String, String, long, Map)}). */
+    public MachineSpec spec(CliContext context) {
+        return MachineOptions.spec(context, arch, machine, ram, options);
     }
 
     public long ram() {

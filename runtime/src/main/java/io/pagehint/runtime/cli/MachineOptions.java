@@ -1,8 +1,12 @@
 package io.pagehint.runtime.cli;
 
+import io.pagehint.api.memory.LayoutProvider;
 import io.pagehint.api.memory.MachineSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeSet;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import picocli.CommandLine.Option;
 
 /** The machine options every command that names a guest machine takes: {@code @Mixin MachineOptions machine;}. */
@@ -15,8 +19,8 @@ public final class MachineOptions {
             description = "RAM at boot: 512M, 8G, 1T, 0x40000000.")
     long ram;
 
-    @Option(names = "--arch", paramLabel = "<arch>", defaultValue = "x86_64",
-            description = "Architecture (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", paramLabel = "<arch>",
+            description = "Architecture (default: the one whose layout provider serves --machine: x86_64 for pc and q35, aarch64 for virt).")
     String arch;
 
     @Option(names = {"-o", "--option"}, paramLabel = "<name=value>",
@@ -24,11 +28,43 @@ public final class MachineOptions {
     Map<String, String> options = new LinkedHashMap<>();
 
     /** The machine these options describe; a usage error if they describe none. */
-    public MachineSpec spec() {
+    public MachineSpec spec(CliContext context) {
+        return spec(context, arch, machine, ram, options);
+    }
+
+    /**
+     * A machine from its parts; without an arch, the arch of the layout provider that serves the
+     * machine type (waiting for one as a command waits for services).
+     */
+    public static MachineSpec spec(CliContext context, String arch, String machine, long ram, Map<String, String> options) {
+        String a = arch != null ? arch : archServing(context, machine);
         try {
-            return new MachineSpec(arch, machine, ram, options);
+            return new MachineSpec(a, machine, ram, options);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
+    }
+
+    private static String archServing(CliContext context, String machine) {
+        String filter = "(" + LayoutProvider.MACHINES + "=" + escape(machine) + ")";
+        context.await(LayoutProvider.class, filter, "layout provider for machine type " + machine);
+        TreeSet<String> arches = new TreeSet<>();
+        try {
+            for (ServiceReference<LayoutProvider> r : context.bundleContext().getServiceReferences(LayoutProvider.class, filter)) {
+                arches.add(String.valueOf(r.getProperty(LayoutProvider.ARCH)));
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new CliException("bad machine type " + machine, PagehintCli.EXIT_USAGE);
+        }
+        if (arches.size() != 1) {
+            throw new CliException("machine type " + machine + " is served for " + arches + ": say which with --arch",
+                    PagehintCli.EXIT_USAGE);
+        }
+        return arches.first();
+    }
+
+    /** Escapes what LDAP filters reserve, so a machine name cannot change a filter. */
+    public static String escape(String value) {
+        return value.replaceAll("([\\\\*()])", "\\\\$1");
     }
 }

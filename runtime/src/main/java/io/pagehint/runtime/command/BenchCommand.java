@@ -106,7 +106,7 @@ public final class BenchCommand implements Callable<Integer>, ProcessOnly {
                 }
                 kinds.add(k);
             }
-            settings = new BenchSettings(machine.spec(),
+            settings = new BenchSettings(machine.spec(context),
                     scenarios.stream().map(Scenario::of).toList(), kinds, initOnAllocToo, repeat, vcpus, seed,
                     churnRate, !noWarmUp, dir, childJvmOptions);
         } catch (IllegalArgumentException e) {

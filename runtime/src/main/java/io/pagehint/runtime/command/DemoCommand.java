@@ -83,7 +83,6 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
         MachineSpec spec;
         HintChannel.Kind kind;
         try {
-            spec = machine.spec();
             kind = HintChannel.Kind.of(channel);
             if (kind == null) {
                 throw new IllegalArgumentException("the demo's hinted run needs a channel: serial or virtio");
@@ -91,6 +90,7 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
+        spec = machine.spec(context);
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
         Path work = WorkFolder.create(dir, "pagehint-demo-");
         try {

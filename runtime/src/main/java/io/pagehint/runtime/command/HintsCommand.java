@@ -73,7 +73,7 @@ public final class HintsCommand implements Callable<Integer> {
         if (kind == null) {
             throw new CliException("--channel is serial or virtio", PagehintCli.EXIT_USAGE);
         }
-        GuestFiles files = guestOptions.files();
+        GuestFiles files = guestOptions.files(context);
         String id = files.vmId();
         try (GuestAttachment guest = GuestAttachment.attach(context, files, new HintChannel(kind, channelSocket))) {
             HintSource source = guest.hints();

@@ -35,10 +35,11 @@ public final class LayoutCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MachineSpec spec = machineOptions.spec();
+        MachineSpec spec = machineOptions.spec(context);
         String arch = spec.arch();
         String machine = spec.machine();
-        String filter = "(&(" + LayoutProvider.ARCH + "=" + escape(arch) + ")(" + LayoutProvider.MACHINES + "=" + escape(machine) + "))";
+        String filter = "(&(" + LayoutProvider.ARCH + "=" + MachineOptions.escape(arch) + ")(" + LayoutProvider.MACHINES + "="
+                + MachineOptions.escape(machine) + "))";
         LayoutProvider provider = context.await(LayoutProvider.class, filter,
                 "layout provider for " + machine + " (" + arch + ")");
         GuestMemoryLayout layout;
@@ -53,10 +54,5 @@ public final class LayoutCommand implements Callable<Integer> {
             LayoutText.print(layout, context.out());
         }
         return 0;
-    }
-
-    /** Escapes what LDAP filters reserve, so a machine name cannot change the filter. */
-    private static String escape(String value) {
-        return value.replaceAll("([\\\\*()])", "\\\\$1");
     }
 }

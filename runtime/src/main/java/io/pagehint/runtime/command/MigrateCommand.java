@@ -52,6 +52,10 @@ public final class MigrateCommand implements Callable<Integer> {
             description = "Where the host end of the channel listens; the guest's driver connects there (required unless --channel none).")
     Path channelSocket;
 
+    @Option(names = "--channel-option", paramLabel = "<name=value>",
+            description = "A configuration property of the channel's host end (queue.size=256, ...); repeatable.")
+    java.util.Map<String, String> channelOptions = new java.util.LinkedHashMap<>();
+
     @Option(names = "--downtime", paramLabel = "<duration>", converter = Durations.class, defaultValue = "300ms",
             description = "Downtime limit (default: ${DEFAULT-VALUE}).")
     Duration downtime;
@@ -80,14 +84,14 @@ public final class MigrateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         InetSocketAddress destination;
         HintChannel hintChannel;
-        GuestFiles files = guestOptions.files();
+        GuestFiles files = guestOptions.files(context);
         try {
             destination = HostPort.parse(to);
             HintChannel.Kind kind = HintChannel.Kind.of(channel);
             if (kind != null && channelSocket == null) {
                 throw new IllegalArgumentException("--channel " + channel + " needs --channel-socket");
             }
-            hintChannel = kind == null ? null : new HintChannel(kind, channelSocket);
+            hintChannel = kind == null ? null : new HintChannel(kind, channelSocket, channelOptions);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }

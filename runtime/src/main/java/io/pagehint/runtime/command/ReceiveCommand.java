@@ -72,7 +72,7 @@ public final class ReceiveCommand implements Callable<Integer>, ProcessOnly {
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
         IncomingVm vm;
         try {
-            vm = provisioner.prepareIncoming(vmId, machineOptions.spec(), Map.of("ram.file", ramFile.toString()));
+            vm = provisioner.prepareIncoming(vmId, machineOptions.spec(context), Map.of("ram.file", ramFile.toString()));
         } catch (IOException | IllegalArgumentException e) {
             throw new CliException("cannot prepare the incoming guest: " + e.getMessage());
         }

@@ -5,10 +5,19 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The host end of a guest's hint channel, to configure in this runtime: which transport and the
- * socket the guest's driver connects to.
+ * The host end of a guest's hint channel, to configure in this runtime: which transport, the
+ * socket the guest's driver connects to, and further configuration properties of the channel's
+ * component (for example {@code queue.size} of the virtio device).
  */
-public record HintChannel(Kind kind, Path socket) {
+public record HintChannel(Kind kind, Path socket, Map<String, String> options) {
+
+    public HintChannel {
+        options = Map.copyOf(options);
+    }
+
+    public HintChannel(Kind kind, Path socket) {
+        this(kind, socket, Map.of());
+    }
 
     /** The transports, by their command-line names. */
     public enum Kind {
@@ -46,6 +55,8 @@ public record HintChannel(Kind kind, Path socket) {
     }
 
     Map<String, Object> configuration(String vmId) {
-        return Map.of("vm.id", vmId, "vm.target", "(vm.id=" + vmId + ")", kind.socketProperty, socket.toString());
+        Map<String, Object> c = new java.util.HashMap<>(options);
+        c.putAll(Map.of("vm.id", vmId, "vm.target", "(vm.id=" + vmId + ")", kind.socketProperty, socket.toString()));
+        return c;
     }
 }

@@ -27,8 +27,8 @@ public final class GuestOptions {
     String vmId;
 
     /** The guest these options name; a usage error if its machine is none. */
-    public GuestFiles files() {
+    public GuestFiles files(io.pagehint.runtime.cli.CliContext context) {
         String id = vmId != null ? vmId : control.getFileName().toString();
-        return new GuestFiles(id, machineOptions.spec(), ramFile, dirtyLog, control);
+        return new GuestFiles(id, machineOptions.spec(context), ramFile, dirtyLog, control);
     }
 }

@@ -69,15 +69,7 @@ public final class GuestRun implements AutoCloseable {
      */
     public GuestStatus awaitSettled(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Files.exists(files.control())) {
-            if (!process.process().isAlive()) {
-                throw new IOException(process.name() + " exited: " + PagehintProcess.tail(files.control().resolveSibling(process.name() + ".err")));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException(process.name() + " did not open its control socket within " + timeout.toSeconds() + " s");
-            }
-            Thread.sleep(20);
-        }
+        awaitControl(timeout);
         try (ControlClient c = ControlClient.connect(files.control())) {
             while (true) {
                 GuestStatus s = c.status(CONTROL_TIMEOUT);
@@ -90,6 +82,20 @@ public final class GuestRun implements AutoCloseable {
                 }
                 Thread.sleep(50);
             }
+        }
+    }
+
+    /** Waits until the guest has booted and answers on its control socket. */
+    public void awaitControl(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.exists(files.control())) {
+            if (!process.process().isAlive()) {
+                throw new IOException(process.name() + " exited: " + PagehintProcess.tail(files.control().resolveSibling(process.name() + ".err")));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException(process.name() + " did not open its control socket within " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(20);
         }
     }
 

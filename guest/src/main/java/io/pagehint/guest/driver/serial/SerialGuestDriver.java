@@ -40,17 +40,26 @@ public final class SerialGuestDriver extends ReconnectingDriver {
     private static final Logger LOG = LoggerFactory.getLogger(SerialGuestDriver.class);
     /** Words per piece of the bitmap: 64 KiB of bitmap, 2 GiB of 4 KiB pages. */
     static final int MAX_WORDS_PER_PIECE = 8192;
+    /** Words per piece of a paced (slow) guest: 1024 pages. */
+    static final int SLOW_WORDS_PER_PIECE = 16;
 
     private final HintingSupport kernel;
+    private final java.time.Duration pace;
 
-    private SerialGuestDriver(Path socket, HintingSupport kernel) {
+    private SerialGuestDriver(Path socket, HintingSupport kernel, java.time.Duration pace) {
         super(socket, "pagehint-serial-guest");
         this.kernel = kernel;
+        this.pace = pace;
     }
 
     /** Serves the host's port at {@code socket} until closed, connecting when it is there. */
     public static SerialGuestDriver start(Path socket, HintingSupport kernel) {
-        SerialGuestDriver d = new SerialGuestDriver(socket, kernel);
+        return start(socket, kernel, java.time.Duration.ZERO);
+    }
+
+    /** Like {@link #start(Path, HintingSupport)}, pausing {@code pace} between the pieces it sends (a slow guest, for tests). */
+    public static SerialGuestDriver start(Path socket, HintingSupport kernel, java.time.Duration pace) {
+        SerialGuestDriver d = new SerialGuestDriver(socket, kernel, pace);
         d.start();
         return d;
     }
@@ -113,7 +122,9 @@ public final class SerialGuestDriver extends ReconnectingDriver {
             this.writer = writer;
             this.features = features;
             this.poisoned = poisoned;
-            this.wordsPerPiece = Math.min(MAX_WORDS_PER_PIECE, (limit - Frame.HEADER_BYTES - 24) / 8);
+            // a slow guest hands over small pieces (4 MiB of pages each), so pacing spreads a request out
+            this.wordsPerPiece = Math.min(pace.isZero() ? MAX_WORDS_PER_PIECE : SLOW_WORDS_PER_PIECE,
+                    (limit - Frame.HEADER_BYTES - 24) / 8);
         }
 
         void serve(FrameReader reader) throws IOException {
@@ -181,6 +192,25 @@ public final class SerialGuestDriver extends ReconnectingDriver {
                 stopped = true;
             }
 
+            private void send(Message chunk) {
+                try {
+                    writer.write(chunk);
+                    chunks++;
+                    pages += chunk instanceof Message.ChunkWords w ? w.pages() : ((Message.ChunkRanges) chunk).pages();
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+
+            private void sleepQuietly(java.time.Duration d) {
+                try {
+                    Thread.sleep(d.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stopped = true;
+                }
+            }
+
             @Override
             public void run() {
                 long id = request.commandId();
@@ -192,6 +222,9 @@ public final class SerialGuestDriver extends ReconnectingDriver {
                     }
                     boolean drop = request.dropCleanCache() && Features.has(features, Features.DROP_CACHE);
                     boolean ranges = Features.has(features, Features.RANGES);
+                    // a slow guest sends its pieces after the walk, one per pace: each then describes
+                    // pages as they were a while ago, and the guest may have reused them since
+                    java.util.List<Message> late = pace.isZero() ? null : new java.util.ArrayList<>();
                     kernel.freePageBitmap(drop, wordsPerPiece, (firstPfn, words, length) -> {
                         if (stopped || failure != null) {
                             return; // the walk finishes quickly; what it finds is no longer wanted
@@ -200,14 +233,16 @@ public final class SerialGuestDriver extends ReconnectingDriver {
                         if (chunk == null) {
                             return;
                         }
-                        try {
-                            writer.write(chunk);
-                            chunks++;
-                            pages += chunk instanceof Message.ChunkWords w ? w.pages() : ((Message.ChunkRanges) chunk).pages();
-                        } catch (IOException e) {
-                            failure = e;
+                        if (late != null) {
+                            late.add(chunk);
+                        } else {
+                            send(chunk);
                         }
                     });
+                    for (int i = 0; late != null && i < late.size() && !stopped && failure == null; i++) {
+                        sleepQuietly(pace);
+                        send(late.get(i));
+                    }
                     if (failure == null) {
                         writer.write(new BitmapDone(id, pages, chunks, stopped ? BitmapDone.STOPPED : BitmapDone.COMPLETE));
                     }

@@ -67,9 +67,12 @@ public final class VirtioBalloonDriver extends ReconnectingDriver {
     private long cmdActiveSlot;
     private long cmdStopSlot;
 
-    private VirtioBalloonDriver(Path doorbell, HintingSupport kernel) {
+    private final java.time.Duration pace;
+
+    private VirtioBalloonDriver(Path doorbell, HintingSupport kernel, java.time.Duration pace) {
         super(doorbell, "pagehint-virtio-guest");
         this.kernel = kernel;
+        this.pace = pace;
         this.memory = kernel.physicalMemory();
         this.pageSize = kernel.memInfo().pageSize();
         this.blockPages = 1L << kernel.hintBlockOrder();
@@ -79,7 +82,12 @@ public final class VirtioBalloonDriver extends ReconnectingDriver {
 
     /** Drives the device behind {@code doorbell} until closed, connecting when it is there. */
     public static VirtioBalloonDriver start(Path doorbell, HintingSupport kernel) {
-        VirtioBalloonDriver d = new VirtioBalloonDriver(doorbell, kernel);
+        return start(doorbell, kernel, java.time.Duration.ZERO);
+    }
+
+    /** Like {@link #start(Path, HintingSupport)}, pausing {@code pace} after each batch it posts (a slow guest, for tests). */
+    public static VirtioBalloonDriver start(Path doorbell, HintingSupport kernel, java.time.Duration pace) {
+        VirtioBalloonDriver d = new VirtioBalloonDriver(doorbell, kernel, pace);
         d.start();
         return d;
     }
@@ -121,12 +129,18 @@ public final class VirtioBalloonDriver extends ReconnectingDriver {
         return returnBlocks(blocks) * blockPages;
     }
 
+    /**
+     * Gives back up to {@code max} hinted blocks, the most recently hinted first: Linux's driver puts
+     * each block at the head of its free_page_list and pops from the head when it returns them
+     * (return_free_pages_to_mm), so under pressure the shrinker hands back the blocks whose hints a
+     * slow device may not have processed yet.
+     */
     private long returnBlocks(long max) {
         long n = 0;
         while (n < max) {
             Long pfn;
             synchronized (hintedBlocks) {
-                pfn = hintedBlocks.poll();
+                pfn = hintedBlocks.pollLast();
             }
             if (pfn == null) {
                 break;
@@ -294,7 +308,8 @@ public final class VirtioBalloonDriver extends ReconnectingDriver {
                 }
                 int added = 0;
                 boolean outOfBlocks = false;
-                for (int room = Math.min(POST_BATCH, queue.freeSlots() - 1); added < room; added++) { // one slot stays for STOP
+                int batch = pace.isZero() ? POST_BATCH : 1; // a slow guest posts its blocks one at a time
+                for (int room = Math.min(batch, queue.freeSlots() - 1); added < room; added++) { // one slot stays for STOP
                     long pfn = kernel.takeHintBlock();
                     if (pfn < 0) {
                         outOfBlocks = true; // no more max-order blocks: the round is complete
@@ -308,6 +323,15 @@ public final class VirtioBalloonDriver extends ReconnectingDriver {
                 if (added > 0) {
                     publishAndNotify();
                     posted += added;
+                    if (!pace.isZero()) {
+                        // a slow guest: the request spreads over rounds while its blocks wait with the device
+                        try {
+                            Thread.sleep(pace.toMillis());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
+                    }
                 }
                 if (outOfBlocks) {
                     break;

@@ -1,4 +1,4 @@
-package io.pagehint.x86.tighten;
+package io.pagehint.api.tighten.testing;
 
 import io.pagehint.api.bitmap.LooseFreePageBitmap;
 import io.pagehint.api.bitmap.PageBitmap;
@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /** The loose bitmaps a guest might send, the kind and the adversarial. */
-enum LoosePattern {
+public enum LoosePattern {
 
     ALL_ZEROS {
         @Override
@@ -39,15 +39,18 @@ enum LoosePattern {
             }
         }
     },
-    /** Free runs of random lengths up to a few huge pages, as a buddy allocator's free lists give. */
+    /**
+     * Free runs of random lengths, from one page to 16 Ki pages (a few 2 MiB huge pages of 4 KiB guest
+     * pages, two 512 MiB ones of 64 KiB guest pages), as a buddy allocator's free lists give.
+     */
     RUNS {
         @Override
         void fill(PageBitmap b, GuestMemoryLayout l, SplittableRandom rnd) {
             long at = rnd.nextLong(1024);
             while (at < b.size()) {
-                long len = 1L << rnd.nextInt(12);
+                long len = 1L << rnd.nextInt(15);
                 b.setRange(at, Math.min(b.size(), at + len));
-                at += len + rnd.nextLong(1, 2L << rnd.nextInt(12));
+                at += len + rnd.nextLong(1, 2L << rnd.nextInt(15));
             }
         }
     },
@@ -79,10 +82,10 @@ enum LoosePattern {
 
     /**
      * The PFNs where mistakes hide: the first and last page of each RAM range (so the last page below
-     * the split and the first page at 4 GiB) and of each reserved range, one page either side of each,
+     * a split and the first page after it) and of each reserved range, one page either side of each,
      * and the pages either side of every 64-page word boundary next to them.
      */
-    static TreeSet<Long> edges(GuestMemoryLayout l) {
+    public static TreeSet<Long> edges(GuestMemoryLayout l) {
         long ps = l.guestPageSize();
         TreeSet<Long> e = new TreeSet<>();
         for (RamRange r : l.ramRanges()) {
@@ -108,7 +111,7 @@ enum LoosePattern {
     }
 
     /** A loose bitmap of {@code pfnLimit} bits in this pattern. */
-    LooseFreePageBitmap make(GuestMemoryLayout l, long pfnLimit, long seed) {
+    public LooseFreePageBitmap make(GuestMemoryLayout l, long pfnLimit, long seed) {
         LooseFreePageBitmap loose = new LooseFreePageBitmap(pfnLimit, l.guestPageSize());
         fill(loose.bits(), l, new SplittableRandom(seed));
         return loose;
