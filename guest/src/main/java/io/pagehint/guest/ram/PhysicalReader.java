@@ -142,7 +142,10 @@ public abstract sealed class PhysicalReader implements AutoCloseable permits Gue
             throw new IndexOutOfBoundsException("pages [" + fromPage + ", " + toPage + ") outside block " + block);
         }
         long base = ram.blockFileOffset(block);
-        byte[] resident = new byte[(int) Math.min(RESIDENCY_PAGES, toPage - fromPage)];
+        long osPage = Posix.pageSize();
+        long guestPage = 1L << shift;
+        // a byte per kernel page of RESIDENCY_PAGES guest pages, and one more for a start that is not aligned
+        byte[] resident = new byte[(int) (RESIDENCY_PAGES * Math.max(1, guestPage / osPage) + 2)];
         long marked = 0;
         long page = fromPage;
         while (page < toPage) {
@@ -153,13 +156,15 @@ public abstract sealed class PhysicalReader implements AutoCloseable permits Gue
                 page = dataPage;
                 continue;
             }
-            // page holds data: ask the page cache about it and the pages after it in one call
-            int n = (int) Math.min(resident.length, toPage - page);
-            map.residency(base + (page << shift), (long) n << shift, resident);
-            long windowEnd = page + n;
+            // page holds data: ask the page cache about it and the pages after it in one call,
+            // in kernel pages, which may be larger or smaller than the guest's
+            long windowEnd = Math.min(toPage, page + RESIDENCY_PAGES);
+            long from = base + (page << shift);
+            long alignedFrom = from - from % osPage;
+            map.residency(alignedFrom, base + (windowEnd << shift) - alignedFrom, resident);
             long at = page + 1;
             while (at < windowEnd) {
-                if ((resident[(int) (at - page)] & 1) != 0) {
+                if (anyResident(resident, base + (at << shift) - alignedFrom, guestPage, osPage)) {
                     at++;
                     continue;
                 }
@@ -176,6 +181,16 @@ public abstract sealed class PhysicalReader implements AutoCloseable permits Gue
             page = at;
         }
         return marked;
+    }
+
+    /** Whether a kernel page under the guest page at {@code offset} (from the residency's start) is resident. */
+    private static boolean anyResident(byte[] resident, long offset, long guestPage, long osPage) {
+        for (long k = offset / osPage, last = (offset + guestPage - 1) / osPage; k <= last; k++) {
+            if ((resident[(int) k] & 1) != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Pages whose page-cache presence {@link #markHoles} asks about in one {@code mincore}. */

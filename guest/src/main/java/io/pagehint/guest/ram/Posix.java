@@ -37,6 +37,9 @@ final class Posix {
 
     static final int ENXIO = 6;
 
+    /** sysconf name of the page size (glibc, Linux: x86_64 and aarch64 alike). */
+    static final int SC_PAGESIZE = 30;
+
     static {
         Native.register(Posix.class, "c");
     }
@@ -59,8 +62,21 @@ final class Posix {
 
     static native long lseek(int fd, long offset, int whence) throws LastErrorException;
 
-    /** Bit 0 of {@code vec[i]}: whether page i of {@code [addr, addr + length)} is in memory (mm/mincore.c). */
+    /**
+     * Bit 0 of {@code vec[i]}: whether page i of {@code [addr, addr + length)} is in memory
+     * (mm/mincore.c). Pages are the kernel's ({@link #pageSize()}), not the guest's; {@code addr}
+     * must be aligned to one and {@code vec} must hold a byte for each, or the call writes past it.
+     */
     static native int mincore(Pointer addr, long length, byte[] vec) throws LastErrorException;
+
+    static native long sysconf(int name) throws LastErrorException;
+
+    private static final long PAGE_SIZE = sysconf(SC_PAGESIZE);
+
+    /** The kernel's page size: the unit of mmap offsets and of mincore. */
+    static long pageSize() {
+        return PAGE_SIZE;
+    }
 
     /** Turns a failed call into an IOException that names it. */
     static IOException failure(String call, String what, LastErrorException e) {

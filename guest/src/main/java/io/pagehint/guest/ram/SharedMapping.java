@@ -90,13 +90,20 @@ final class SharedMapping implements AutoCloseable {
     }
 
     /**
-     * Sets bit 0 of {@code resident[i]} when page {@code i} of {@code [offset, offset + length)}
-     * (page aligned) is in the file's page cache ({@code mincore}): it holds memory. Touches no
-     * page. A page not in the cache is a hole of the file or swapped out.
+     * Sets bit 0 of {@code resident[i]} when kernel page {@code i} of {@code [offset, offset + length)}
+     * is in the file's page cache ({@code mincore}): it holds memory. {@code offset} must be a
+     * multiple of the kernel's page size ({@link Posix#pageSize()}), and {@code resident} must have a
+     * byte for every kernel page of the range. Touches no page. A page not in the cache is a hole
+     * of the file or swapped out.
      */
     void residency(long offset, long length, byte[] resident) throws IOException {
-        if (offset < 0 || length < 0 || offset > this.length - length) {
-            throw new IndexOutOfBoundsException("residency of " + offset + "+" + length + " outside a mapping of " + this.length + " bytes");
+        long page = Posix.pageSize();
+        if (offset < 0 || length < 0 || offset > this.length - length || offset % page != 0) {
+            throw new IndexOutOfBoundsException("residency of " + offset + "+" + length + " outside a mapping of "
+                    + this.length + " bytes or not page aligned");
+        }
+        if ((length + page - 1) / page > resident.length) {
+            throw new IllegalArgumentException(length + " bytes are more pages than " + resident.length);
         }
         if (closed) {
             throw new IllegalStateException("the mapping is closed");

@@ -138,6 +138,29 @@ class GuestPhysicalMemoryTest {
     }
 
     @Test
+    void holesAreFoundInGuestPagesLargerThanTheHostsPages() throws Exception {
+        GuestMemoryLayout layout = TestLayouts.virt(1024 * MIB, "guest-page-size=64K");
+        int pageSize = layout.guestPageSize();
+        long pages = layout.blocks().get(0).pages(pageSize);
+        try (GuestPhysicalMemory guest = GuestPhysicalMemory.create(shm.resolve("ram"), shm.resolve("log"), layout);
+             RamImage host = RamImage.open(shm.resolve("ram"), layout)) {
+            long gpa = layout.blocks().get(0).ranges().get(0).guestPhysAddr();
+            // one byte in the last 4 KiB of guest page 3, and in the first of guest page 6000 (beyond one residency question)
+            guest.writeByte(gpa + 4L * pageSize - 1, (byte) 1);
+            guest.writeByte(gpa + 6000L * pageSize, (byte) 1);
+
+            PageBitmap unbacked = new PageBitmap(pages);
+            long marked = host.markHoles(0, 0, pages, unbacked);
+
+            assertThat(marked).isEqualTo(pages - 2);
+            assertThat(unbacked.get(3)).isFalse();
+            assertThat(unbacked.get(6000)).isFalse();
+            assertThat(unbacked.get(2)).isTrue();
+            assertThat(unbacked.get(4)).isTrue();
+        }
+    }
+
+    @Test
     void aClosedMappingNoLongerHoldsTheFileAndStaleViewsReadZeros() throws Exception {
         GuestMemoryLayout layout = TestLayouts.small(64 * MIB);
         GuestPhysicalMemory guest = GuestPhysicalMemory.create(shm.resolve("ram"), shm.resolve("log"), layout);
