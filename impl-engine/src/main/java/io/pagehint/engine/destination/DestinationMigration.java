@@ -58,6 +58,7 @@ public final class DestinationMigration extends MigrationBase implements Incomin
         super(UUID.randomUUID().toString(), MigrationRole.DESTINATION, events, settings.eventInterval());
         this.vm = vm;
         this.settings = settings;
+        WarmUp.streamPath(vm.layout());
         this.server = ServerSocketChannel.open();
         server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         server.bind(listen, 1);

@@ -48,12 +48,13 @@ public final class HintGate implements HintConsumer {
     private long openCommandId;
     private boolean broken;
 
-    private long chunksApplied;
-    private long chunksDropped;
-    private long pagesHinted;
-    private long pagesSkipped;
-    private long holeBits;
-    private long firstChunkNanos = -1;
+    // written only under the lock, read without it: a progress report must not wait behind a chunk
+    private volatile long chunksApplied;
+    private volatile long chunksDropped;
+    private volatile long pagesHinted;
+    private volatile long pagesSkipped;
+    private volatile long holeBits;
+    private volatile long firstChunkNanos = -1;
 
     /**
      * @param skipped         when not null, every page the gate clears is also set here, by block
@@ -159,11 +160,13 @@ public final class HintGate implements HintConsumer {
         finishListener.finished(commandId, status, detail);
     }
 
-    /** The counters so far, read under the gate's lock. */
+    /**
+     * The counters so far, read without the gate's lock (the sender asks for them between every
+     * batch and must not wait while a chunk is applied); each is exact, together they may be a
+     * chunk apart.
+     */
     public Counters counters() {
-        synchronized (lock) {
-            return new Counters(chunksApplied, chunksDropped, pagesHinted, pagesSkipped, holeBits, firstChunkNanos);
-        }
+        return new Counters(chunksApplied, chunksDropped, pagesHinted, pagesSkipped, holeBits, firstChunkNanos);
     }
 
     /** What the gate has let through and kept out. */

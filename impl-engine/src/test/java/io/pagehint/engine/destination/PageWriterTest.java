@@ -3,6 +3,7 @@ package io.pagehint.engine.destination;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pagehint.api.memory.GuestMemoryLayout;
+import io.pagehint.engine.stream.Gathering;
 import io.pagehint.engine.stream.PageRun;
 import io.pagehint.engine.stream.RoundKind;
 import io.pagehint.engine.stream.StreamReader;
@@ -69,7 +70,7 @@ class PageWriterTest {
     private byte[] stream(List<List<PageRun>> rounds, ByteBuffer data) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         var channel = Channels.newChannel(bytes);
-        StreamWriter w = new StreamWriter(new StreamFuzzTest.GatheringAdapter(channel), 4096, null);
+        StreamWriter w = new StreamWriter(Gathering.over(channel), 4096, null);
         w.header(UUID.randomUUID());
         w.layout(layout);
         for (int r = 0; r < rounds.size(); r++) {

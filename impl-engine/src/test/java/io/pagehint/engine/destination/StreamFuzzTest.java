@@ -3,6 +3,7 @@ package io.pagehint.engine.destination;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pagehint.api.memory.GuestMemoryLayout;
+import io.pagehint.engine.stream.Gathering;
 import io.pagehint.engine.stream.PageRun;
 import io.pagehint.engine.stream.RoundKind;
 import io.pagehint.engine.stream.StreamReader;
@@ -91,7 +92,7 @@ class StreamFuzzTest {
     private static byte[] validStream(GuestMemoryLayout layout, long seed) throws Exception {
         SplittableRandom rnd = new SplittableRandom(seed);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        GatheringByteChannel out = new GatheringAdapter(Channels.newChannel(bytes));
+        GatheringByteChannel out = Gathering.over(Channels.newChannel(bytes));
         StreamWriter w = new StreamWriter(out, layout.guestPageSize(), null);
         w.header(UUID.randomUUID());
         w.layout(layout);
@@ -168,37 +169,5 @@ class StreamFuzzTest {
             }
         }
         return m;
-    }
-
-    /** A gathering channel over any writable channel. */
-    record GatheringAdapter(java.nio.channels.WritableByteChannel ch) implements GatheringByteChannel {
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            long n = 0;
-            for (int i = offset; i < offset + length; i++) {
-                n += ch.write(srcs[i]);
-            }
-            return n;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) throws IOException {
-            return write(srcs, 0, srcs.length);
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            return ch.write(src);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return ch.isOpen();
-        }
-
-        @Override
-        public void close() throws IOException {
-            ch.close();
-        }
     }
 }
