@@ -15,6 +15,6 @@ public record Cell(Scenario scenario, HintChannel.Kind channel, boolean initOnAl
     }
 
     public String channelName() {
-        return channel == HintChannel.Kind.SERIAL ? "serial" : "virtio";
+        return channel.cliName();
     }
 }

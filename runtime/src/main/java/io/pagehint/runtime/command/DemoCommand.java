@@ -80,7 +80,6 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
 
     @Override
     public Integer call() throws Exception {
-        MachineSpec spec;
         HintChannel.Kind kind;
         try {
             kind = HintChannel.Kind.of(channel);
@@ -90,7 +89,7 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
-        spec = machine.spec(context);
+        MachineSpec spec = machine.spec(context);
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
         Path work = WorkFolder.create(dir, "pagehint-demo-");
         try {
@@ -118,7 +117,7 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
 
     private Run migrate(MigrationService engine, Path work, MachineSpec spec, HintChannel.Kind kind, String name)
             throws IOException, InterruptedException {
-        String transport = kind == null ? null : kind == HintChannel.Kind.SERIAL ? "serial" : "virtio";
+        String transport = kind == null ? null : kind.cliName();
         context.err().println(name + ": starting the guest and the destination");
         context.err().flush();
         try (GuestRun guest = GuestRun.start(work, name + "-guest", spec, transport, guestArgs(), List.of());

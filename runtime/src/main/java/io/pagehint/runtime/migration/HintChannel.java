@@ -40,6 +40,11 @@ public record HintChannel(Kind kind, Path socket, Map<String, String> options) {
             return transport;
         }
 
+        /** The name on the command line, as {@code pagehint guest --serial|--virtio} and {@code --channel} take it. */
+        public String cliName() {
+            return cliName;
+        }
+
         /** The kind a command-line name stands for; null for "none". */
         public static Kind of(String cliName) {
             for (Kind k : values()) {
