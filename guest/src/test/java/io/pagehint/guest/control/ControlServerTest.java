@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +23,7 @@ class ControlServerTest {
     private final ShmDir dir = new ShmDir();
     private final AtomicBoolean paused = new AtomicBoolean();
     private final AtomicInteger throttle = new AtomicInteger();
-    private final AtomicBoolean quit = new AtomicBoolean();
+    private final CountDownLatch quit = new CountDownLatch(1);
 
     private final ControlHandler handler = new ControlHandler() {
         @Override
@@ -50,7 +52,7 @@ class ControlServerTest {
 
         @Override
         public void quit() {
-            quit.set(true);
+            quit.countDown();
         }
     };
 
@@ -73,7 +75,8 @@ class ControlServerTest {
             c.resume(T);
             assertThat(paused).isFalse();
             c.quit(T);
-            assertThat(quit).isTrue();
+            // the server answers first and then asks the guest to quit, so the ask may trail the answer
+            assertThat(quit.await(T.toSeconds(), TimeUnit.SECONDS)).as("quit reached the guest").isTrue();
         }
         assertThat(Files.exists(sock)).as("closing removes the socket").isFalse();
     }
