@@ -74,7 +74,8 @@ class BenchSmokeIT {
             assertThat(run.get("succeeded").getAsBoolean()).as(what + ": " + run.get("failure")).isTrue();
             assertThat(run.get("selfCheckPassed").getAsBoolean()).as(what).isTrue();
             assertThat(run.get("migrationMs").getAsDouble()).as(what).isPositive();
-            assertThat(run.get("sourceCpuSeconds").getAsDouble()).as(what).isPositive();
+            // CPU time comes in clock ticks of 10 ms: a small hinted run may use less than one
+            assertThat(run.get("sourceCpuSeconds").getAsDouble()).as(what + " source CPU measured").isNotNegative();
             assertThat(run.get("destinationPeakRss").getAsLong()).as(what).isPositive();
             long skipped = run.get("pagesSkippedByHints").getAsLong();
             boolean hinted = !run.get("variant").getAsString().equals("legacy");
@@ -86,6 +87,8 @@ class BenchSmokeIT {
                 assertThat(skipped).as(what + " skips the guest's free pages").isGreaterThan(1000);
             }
         }
+        assertThat(runs.stream().mapToDouble(r -> r.get("sourceCpuSeconds").getAsDouble()).sum())
+                .as("the source's CPU over all runs").isPositive();
         assertThat(results.getAsJsonArray("targets")).isNotEmpty();
 
         BufferedImage chart = ImageIO.read(png.toFile());
