@@ -31,7 +31,8 @@ public final class GuestArguments {
               --rate N                  churn: operations a second; used-then-freed: pages filled a second;
                                         whole guest (default 0: unlimited)
               --mb-per-s N              hog: MiB written a second, whole guest (default 64)
-              --size SIZE               used-then-freed, page-cache: memory to fill (default 1/2 of RAM)
+              --size SIZE               used-then-freed, page-cache: memory to fill (default 1/2 of RAM);
+                                        churn: memory earlier jobs used and freed first (default 0)
               --vcpus N                 vCPU threads (default 1)
               --seed N                  random seed (default 1)
               --init-on-alloc           zero pages when allocated
@@ -69,7 +70,8 @@ public final class GuestArguments {
         }
         MachineSpec machine = machine(o);
         WorkloadSpec.Kind kind = WorkloadSpec.Kind.of(o.getOrDefault("--workload", "idle"));
-        long size = o.containsKey("--size") ? Sizes.parse(o.get("--size")) : machine.ramBytes() / 2;
+        long defaultSize = kind == WorkloadSpec.Kind.CHURN ? 0 : machine.ramBytes() / 2;
+        long size = o.containsKey("--size") ? Sizes.parse(o.get("--size")) : defaultSize;
         WorkloadSpec workload = new WorkloadSpec(kind, number(o, "--rate", 0), number(o, "--mb-per-s", 64), size);
         BootOptions.FreeBitmapMode mode = switch (o.getOrDefault("--free-bitmap", "walk").toLowerCase(Locale.ROOT)) {
             case "walk" -> BootOptions.FreeBitmapMode.WALK;

@@ -8,7 +8,8 @@ import java.util.Locale;
  * @param kind         the workload
  * @param opsPerSecond churn: operations a second for the whole guest (0: as fast as it can)
  * @param mbPerSecond  hog: MiB written a second for the whole guest (0: as fast as it can)
- * @param bytes        used-then-freed and page-cache: how much memory to fill
+ * @param bytes        used-then-freed and page-cache: how much memory to fill; churn: how much memory
+ *                     earlier jobs used and freed before the churn starts (0: none, a fresh guest)
  */
 public record WorkloadSpec(Kind kind, double opsPerSecond, double mbPerSecond, long bytes) {
 
@@ -60,7 +61,8 @@ public record WorkloadSpec(Kind kind, double opsPerSecond, double mbPerSecond, l
     Workload create(int cpu, int vcpus) {
         return switch (kind) {
             case IDLE -> new Idle();
-            case CHURN -> new Churn(opsPerSecond / vcpus);
+            case CHURN -> bytes == 0 ? new Churn(opsPerSecond / vcpus)
+                    : new AfterUsedThenFreed(new UsedThenFreed(bytes / vcpus, 0), new Churn(opsPerSecond / vcpus));
             case HOG -> new Hog(mbPerSecond / vcpus);
             case USED_THEN_FREED -> new UsedThenFreed(bytes / vcpus, opsPerSecond / vcpus);
             case PAGE_CACHE -> new PageCacheFill(bytes / vcpus);
@@ -70,7 +72,8 @@ public record WorkloadSpec(Kind kind, double opsPerSecond, double mbPerSecond, l
     @Override
     public String toString() {
         return switch (kind) {
-            case CHURN -> "churn:" + (opsPerSecond == 0 ? "unlimited" : Math.round(opsPerSecond) + "ops/s");
+            case CHURN -> "churn:" + (opsPerSecond == 0 ? "unlimited" : Math.round(opsPerSecond) + "ops/s")
+                    + (bytes == 0 ? "" : ",after:" + (bytes >> 20) + "MiB");
             case HOG -> "hog:" + (mbPerSecond == 0 ? "unlimited" : Math.round(mbPerSecond) + "MiB/s");
             case USED_THEN_FREED, PAGE_CACHE -> kind.cliName + ":" + (bytes >> 20) + "MiB";
             default -> kind.cliName;

@@ -38,6 +38,16 @@ class GuestArgumentsTest {
     }
 
     @Test
+    void churnHasNoHistoryUnlessASizeIsGivenAndTheOthersFillHalfOfRam() {
+        assertThat(GuestArguments.parseGuest(with("--machine", "q35", "--ram", "1G", "--workload", "churn")).workload().bytes())
+                .isZero();
+        assertThat(GuestArguments.parseGuest(with("--machine", "q35", "--ram", "1G", "--workload", "churn", "--size", "256M"))
+                .workload().bytes()).isEqualTo(256L << 20);
+        assertThat(GuestArguments.parseGuest(with("--machine", "q35", "--ram", "1G", "--workload", "used-then-freed"))
+                .workload().bytes()).isEqualTo(512L << 20);
+    }
+
+    @Test
     void mistakesAreNamed() {
         assertThatThrownBy(() -> GuestArguments.parseGuest(with("--machine", "q35"))).hasMessageContaining("--ram");
         assertThatThrownBy(() -> GuestArguments.parseGuest(with("--machine", "q35", "--ram", "1G", "--fast")))

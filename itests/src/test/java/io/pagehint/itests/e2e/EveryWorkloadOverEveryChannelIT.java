@@ -31,7 +31,7 @@ class EveryWorkloadOverEveryChannelIT extends EndToEnd {
         List<String> guestArgs = new ArrayList<>(List.of("--workload", workload, "--vcpus", "2", "--seed", "7"));
         switch (workload) {
             case "used-then-freed", "page-cache" -> guestArgs.addAll(List.of("--size", "96M"));
-            case "churn" -> guestArgs.addAll(List.of("--rate", "20000"));
+            case "churn" -> guestArgs.addAll(List.of("--rate", "20000", "--size", "48M")); // after a used-and-freed history
             case "hog" -> guestArgs.addAll(List.of("--mb-per-s", "32"));
             default -> { }
         }

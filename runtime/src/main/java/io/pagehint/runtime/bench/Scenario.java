@@ -13,7 +13,10 @@ public enum Scenario {
     IDLE("idle", true),
     /** A memory-hungry job filled three quarters of RAM and exited: free but dirty (Liang Li's second experiment). */
     USED_THEN_FREED("used-then-freed", true),
-    /** A kernel-compile-like load runs during the migration (Wei Wang's make -j4). */
+    /**
+     * A kernel-compile-like load runs during the migration (Wei Wang's make -j4), on a guest whose
+     * earlier jobs used and freed half its RAM: a build host's free memory is dirty.
+     */
     CHURN("churn", true),
     /** Three quarters of RAM in clean page cache, hinted with and without dropping it (section 6 of the note). */
     PAGE_CACHE("page-cache", false);
@@ -49,7 +52,7 @@ public enum Scenario {
         List<String> args = new ArrayList<>(List.of("--workload", cliName));
         switch (this) {
             case USED_THEN_FREED, PAGE_CACHE -> args.addAll(List.of("--size", Long.toString(ramBytes / 4 * 3)));
-            case CHURN -> args.addAll(List.of("--rate", Integer.toString(churnRate)));
+            case CHURN -> args.addAll(List.of("--rate", Integer.toString(churnRate), "--size", Long.toString(ramBytes / 2)));
             case IDLE -> { }
         }
         return args;
