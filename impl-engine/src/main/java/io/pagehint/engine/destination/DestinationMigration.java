@@ -49,7 +49,8 @@ public final class DestinationMigration extends MigrationBase implements Incomin
     private volatile SocketChannel channel;
     private volatile StreamReader reader;
     private volatile int round;
-    private PageWriter pages;
+    /** Made before listening, like the warm-up: its buffers cost milliseconds the source would wait for. */
+    private final PageWriter pages;
     private long firstPageNanos = -1;
     private long finalRoundNanos = -1;
 
@@ -59,6 +60,7 @@ public final class DestinationMigration extends MigrationBase implements Incomin
         this.vm = vm;
         this.settings = settings;
         WarmUp.streamPath(vm.layout());
+        this.pages = new PageWriter(vm);
         this.server = ServerSocketChannel.open();
         server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         server.bind(listen, 1);
@@ -142,7 +144,6 @@ public final class DestinationMigration extends MigrationBase implements Incomin
             throw e;
         }
         Replies.accept(channel);
-        pages = new PageWriter(vm);
         return true;
     }
 
@@ -237,18 +238,16 @@ public final class DestinationMigration extends MigrationBase implements Incomin
     protected MigrationEvent progress(String message) {
         StreamReader r = reader;
         long bytes = r == null ? 0 : r.bytesRead();
-        PageWriter p = pages;
-        return new MigrationEvent(id(), MigrationRole.DESTINATION, phase(), round, bytes, p == null ? 0 : p.dataPages,
+        return new MigrationEvent(id(), MigrationRole.DESTINATION, phase(), round, bytes, pages.dataPages,
                 -1, rate(bytes), 0, Instant.now(), message);
     }
 
     private MigrationReport report(MigrationPhase outcome, String failure, SelfCheckResult check) {
         StreamReader r = reader;
-        PageWriter p = pages;
         Duration setup = firstPageNanos < 0 ? elapsed() : Duration.ofNanos(firstPageNanos - startNanos());
         Duration downtime = finalRoundNanos < 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - finalRoundNanos);
         return new MigrationReport(id(), MigrationRole.DESTINATION, outcome, failure, elapsed(), setup, downtime, round,
-                r == null ? 0 : r.bytesRead(), p == null ? 0 : p.dataPages, p == null ? 0 : p.zeroPages + p.fillPages, 0,
+                r == null ? 0 : r.bytesRead(), pages.dataPages, pages.zeroPages + pages.fillPages, 0,
                 HintReport.none("hints are the source's business"), check, List.of());
     }
 }
