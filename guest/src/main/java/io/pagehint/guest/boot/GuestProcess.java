@@ -7,6 +7,7 @@ import io.pagehint.guest.control.ControlServer;
 import io.pagehint.guest.control.GuestStatus;
 import io.pagehint.guest.driver.GuestDriver;
 import io.pagehint.guest.driver.GuestDrivers;
+import io.pagehint.guest.driver.serial.SerialGuestDriver;
 import io.pagehint.guest.kernel.GuestKernel;
 import io.pagehint.guest.ram.GuestPhysicalMemory;
 import io.pagehint.guest.vcpu.Vcpus;
@@ -60,6 +61,9 @@ public final class GuestProcess implements ControlHandler, AutoCloseable {
             throw e;
         }
         try {
+            if (config.serial() != null) {
+                SerialGuestDriver.warmUp(g.kernel); // part of booting: before anyone can reach the guest
+            }
             g.control = ControlServer.start(config.control(), g);
             if (config.serial() != null) {
                 g.drivers.add(GuestDrivers.start(HintSource.TRANSPORT_SERIAL, config.serial(), g.kernel, config.hintPace()));

@@ -64,6 +64,16 @@ public final class SerialGuestDriver extends ReconnectingDriver {
         return d;
     }
 
+    /**
+     * What a guest process does once at boot, before it starts this driver: runs the answer to a
+     * bitmap request into nothing until the JIT has compiled it ({@link HintPathWarmUp} says why).
+     */
+    public static void warmUp(HintingSupport kernel) {
+        long t0 = System.nanoTime();
+        int walks = HintPathWarmUp.run(kernel);
+        LOG.debug("hint path warmed up: {} walks in {} ms", walks, (System.nanoTime() - t0) / 1_000_000);
+    }
+
     @Override
     public String transport() {
         return HintSource.TRANSPORT_SERIAL;
