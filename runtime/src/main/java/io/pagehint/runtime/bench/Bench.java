@@ -1,7 +1,6 @@
 package io.pagehint.runtime.bench;
 
 import com.google.gson.JsonObject;
-import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.api.migration.MigrationService;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.migration.ReportText;
@@ -20,7 +19,9 @@ import java.util.Locale;
  */
 public final class Bench {
 
-    private static final long WARM_UP_RAM = 256L << 20;
+    /** Hinted warm-up migrations per channel: enough for the source's JIT to compile the hint path. */
+    private static final int WARM_UP_HINTED_RUNS = 3;
+
     private static final int LIMIT_MEASUREMENTS = 3;
     private static final long MAX_FRESH_FILL = 2L << 30;
 
@@ -57,21 +58,29 @@ public final class Bench {
         }
     }
 
+    private static void warmUp(MigrationRunner warm, Cell cell, Variant variant, PrintWriter err) throws InterruptedException {
+        RunRecord r = warm.run("w-" + variant.label(), cell, variant, 0, Duration.ZERO);
+        if (!r.succeeded()) {
+            err.println("warm-up " + cell.label() + " " + variant.label() + " failed: " + r.failure());
+        }
+    }
+
     public Outcome run(Path work) throws IOException, InterruptedException {
         PrintWriter err = context.err();
         MachineInfo machine = MachineInfo.now();
         if (settings.warmUp()) {
-            err.println("warming up: one small pair, not recorded");
+            // idle guests of the measured size: the source's paths then meet the same piece sizes as
+            // in the measured runs; a few hinted runs per channel, so its JIT has compiled them
+            err.println("warming up: idle migrations of the same size, not recorded");
             err.flush();
-            MachineSpec m = settings.machine();
-            BenchSettings small = new BenchSettings(new MachineSpec(m.arch(), m.machine(), Math.min(WARM_UP_RAM, m.ramBytes()),
-                    m.options()), List.of(Scenario.IDLE), settings.channels(), false, 1, 1, settings.seed(),
-                    settings.churnRate(), false, settings.workDir(), settings.childJvmArgs());
-            MigrationRunner warm = new MigrationRunner(context, engine, small, work);
-            for (Variant v : Scenario.IDLE.variants()) {
-                RunRecord r = warm.run("w" + v.ordinal(), small.cells().get(0), v, 0, Duration.ZERO);
-                if (!r.succeeded()) {
-                    err.println("warm-up " + v.label() + " failed: " + r.failure());
+            BenchSettings idle = new BenchSettings(settings.machine(), List.of(Scenario.IDLE), settings.channels(), false, 1, 1,
+                    settings.seed(), settings.churnRate(), false, settings.workDir(), settings.childJvmArgs());
+            MigrationRunner warm = new MigrationRunner(context, engine, idle, work);
+            List<Cell> cells = idle.cells();
+            warmUp(warm, cells.get(0), Variant.LEGACY, err);
+            for (Cell c : cells) {
+                for (int i = 0; i < WARM_UP_HINTED_RUNS; i++) {
+                    warmUp(warm, c, Variant.HINTED, err);
                 }
             }
         }

@@ -16,7 +16,7 @@ import java.util.List;
  * @param vcpus         vCPUs per guest
  * @param seed          the workloads' seed: the two guests of a pair do the same
  * @param churnRate     the churn workload's operations a second for the whole guest (0: as fast as it can)
- * @param warmUp        first run one small unrecorded pair, so the source's JIT is warm for the first measured run
+ * @param warmUp        first run one unrecorded idle pair of the same size, so the source's JIT is warm for the first measured run
  * @param workDir       where guest RAM files go (tmpfs)
  * @param childJvmArgs  JVM options for the guest and destination processes (a profiler, say)
  */

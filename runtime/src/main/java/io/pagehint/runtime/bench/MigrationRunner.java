@@ -34,6 +34,7 @@ import java.util.concurrent.TimeoutException;
 final class MigrationRunner {
 
     private static final Duration SETTLE = Duration.ofMinutes(15);
+    private static final Duration QUIET_LIMIT = Duration.ofSeconds(10);
 
     private final CliContext context;
     private final MigrationService engine;
@@ -74,14 +75,21 @@ final class MigrationRunner {
                 // the load must be under way, page cache and all, as a compile is when its guest is migrated
                 Thread.sleep(churnWarmUp.toMillis());
             }
+            long guestPid = guest.process().process().pid();
+            long destinationPid = destination.process().process().pid();
+            // a churning guest is busy by design; the destination must still be done starting up
+            Duration quiet = cell.scenario() == Scenario.CHURN ? QuietProcesses.await(QUIET_LIMIT, destinationPid)
+                    : QuietProcesses.await(QUIET_LIMIT, guestPid, destinationPid);
+            if (quiet.isNegative()) {
+                context.err().print(" (guest or destination still busy after " + QUIET_LIMIT.toSeconds() + " s)");
+            }
             HintChannel hints = kind == null ? null : new HintChannel(kind, guest.channelSocket());
             try (GuestAttachment attached = GuestAttachment.attach(context, guest.files(), hints);
-                 PeakRss destinationRss = new PeakRss(destination.process().process().pid())) {
+                 PeakRss destinationRss = new PeakRss(destinationPid)) {
                 MigrationOptions options = MigrationOptions.builder().useHints(kind != null)
                         .hintTransport(kind == null ? null : kind.transport()).dropPageCache(variant.dropCache()).build();
                 long guestRam = ProcStats.allocatedBytes(guest.files().ramFile());
                 GuestStatus before = guest.status();
-                long destinationPid = destination.process().process().pid();
                 SentAll sentAll = new SentAll(destinationPid);
                 double destinationCpu0 = ProcStats.cpuSeconds(destinationPid);
                 long cpu0 = cpuNanos();
