@@ -98,14 +98,7 @@ public final class BenchCommand implements Callable<Integer>, ProcessOnly {
     public Integer call() throws Exception {
         BenchSettings settings;
         try {
-            List<HintChannel.Kind> kinds = new ArrayList<>();
-            for (String c : channels) {
-                HintChannel.Kind k = HintChannel.Kind.of(c);
-                if (k == null) {
-                    throw new IllegalArgumentException("a benchmark's hinted runs need a channel: serial or virtio");
-                }
-                kinds.add(k);
-            }
+            List<HintChannel.Kind> kinds = channels.stream().map(HintChannel.Kind::hinting).toList();
             settings = new BenchSettings(machine.spec(context),
                     scenarios.stream().map(Scenario::of).toList(), kinds, initOnAllocToo, repeat, vcpus, seed,
                     churnRate, !noWarmUp, dir, childJvmOptions);

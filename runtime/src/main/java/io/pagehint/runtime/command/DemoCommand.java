@@ -82,10 +82,7 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
     public Integer call() throws Exception {
         HintChannel.Kind kind;
         try {
-            kind = HintChannel.Kind.of(channel);
-            if (kind == null) {
-                throw new IllegalArgumentException("the demo's hinted run needs a channel: serial or virtio");
-            }
+            kind = HintChannel.Kind.hinting(channel);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }

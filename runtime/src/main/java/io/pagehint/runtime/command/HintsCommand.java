@@ -66,12 +66,9 @@ public final class HintsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HintChannel.Kind kind;
         try {
-            kind = HintChannel.Kind.of(channel);
+            kind = HintChannel.Kind.hinting(channel);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
-        }
-        if (kind == null) {
-            throw new CliException("--channel is serial or virtio", PagehintCli.EXIT_USAGE);
         }
         GuestFiles files = guestOptions.files(context);
         String id = files.vmId();

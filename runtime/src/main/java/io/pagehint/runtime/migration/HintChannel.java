@@ -57,6 +57,15 @@ public record HintChannel(Kind kind, Path socket, Map<String, String> options) {
             }
             throw new IllegalArgumentException("no hint channel called " + cliName + " (serial, virtio or none)");
         }
+
+        /** Like {@link #of}, for a command whose runs need hints: "none" is refused too. */
+        public static Kind hinting(String cliName) {
+            Kind k = of(cliName);
+            if (k == null) {
+                throw new IllegalArgumentException("hinted runs need a hint channel: serial or virtio, not none");
+            }
+            return k;
+        }
     }
 
     Map<String, Object> configuration(String vmId) {
