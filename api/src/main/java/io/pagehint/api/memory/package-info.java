@@ -1,6 +1,6 @@
 /** Guest memory: layouts (RAM blocks, ranges, reserved areas), machine specs and the sizes in their options, layout providers, and the guest's memory info (API 7a). */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.pagehint.api.memory;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,6 @@
 package io.pagehint.guest.boot;
 
+import io.pagehint.api.memory.ByteSize;
 import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.guest.kernel.BootOptions;
 import io.pagehint.guest.vcpu.WorkloadSpec;
@@ -71,7 +72,7 @@ public final class GuestArguments {
         MachineSpec machine = machine(o);
         WorkloadSpec.Kind kind = WorkloadSpec.Kind.of(o.getOrDefault("--workload", "idle"));
         long defaultSize = kind == WorkloadSpec.Kind.CHURN ? 0 : machine.ramBytes() / 2;
-        long size = o.containsKey("--size") ? Sizes.parse(o.get("--size")) : defaultSize;
+        long size = o.containsKey("--size") ? ByteSize.parse("--size", o.get("--size")) : defaultSize;
         WorkloadSpec workload = new WorkloadSpec(kind, number(o, "--rate", 0), number(o, "--mb-per-s", 64), size);
         BootOptions.FreeBitmapMode mode = switch (o.getOrDefault("--free-bitmap", "walk").toLowerCase(Locale.ROOT)) {
             case "walk" -> BootOptions.FreeBitmapMode.WALK;
@@ -136,7 +137,7 @@ public final class GuestArguments {
                 machineOptions.put(k.substring(MACHINE_OPTION.length()), v);
             }
         });
-        return new MachineSpec(o.getOrDefault("--arch", "x86_64"), o.get("--machine"), Sizes.parse(o.get("--ram")),
+        return new MachineSpec(o.getOrDefault("--arch", "x86_64"), o.get("--machine"), ByteSize.parse("--ram", o.get("--ram")),
                 machineOptions);
     }
 

@@ -1,11 +1,11 @@
 package io.pagehint.guest.host;
 
 import io.pagehint.guest.boot.LayoutResolver;
+import io.pagehint.api.memory.ByteSize;
 import io.pagehint.api.memory.LayoutProvider;
 import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.api.vm.VirtualMachine;
 import io.pagehint.guest.boot.GuestArguments;
-import io.pagehint.guest.boot.Sizes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,7 +92,7 @@ public final class ReferenceVmComponent {
         for (String nv : config.machine_options()) {
             GuestArguments.machineOption(nv, options);
         }
-        this.machine = new MachineSpec(config.arch(), config.machine(), Sizes.parse(config.ram_size()), options);
+        this.machine = new MachineSpec(config.arch(), config.machine(), ByteSize.parse("ram.size", config.ram_size()), options);
         synchronized (this) {
             active = true;
             registerIfReady();

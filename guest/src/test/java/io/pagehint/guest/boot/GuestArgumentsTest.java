@@ -47,6 +47,14 @@ class GuestArgumentsTest {
                 .workload().bytes()).isEqualTo(512L << 20);
     }
 
+    /** The guest reads sizes with the same grammar as every other command (io.pagehint.api.memory.ByteSize). */
+    @Test
+    void sizesReadAsEveryCommandReadsThem() {
+        assertThat(GuestArguments.parseGuest(with("--machine", "q35", "--ram", "8GiB")).machine().ramBytes()).isEqualTo(8L << 30);
+        assertThat(GuestArguments.parseGuest(with("--machine", "q35", "--ram", "1G", "--workload", "churn", "--size", "256MiB"))
+                .workload().bytes()).isEqualTo(256L << 20);
+    }
+
     @Test
     void mistakesAreNamed() {
         assertThatThrownBy(() -> GuestArguments.parseGuest(with("--machine", "q35"))).hasMessageContaining("--ram");

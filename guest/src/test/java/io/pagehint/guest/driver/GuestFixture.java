@@ -5,6 +5,7 @@ import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.guest.kernel.BootOptions;
 import io.pagehint.guest.kernel.GuestKernel;
+import io.pagehint.guest.kernel.PageDescriptors;
 import io.pagehint.guest.ram.GuestPhysicalMemory;
 import io.pagehint.guest.testing.ShmDir;
 import io.pagehint.x86.layout.X86Layouts;
@@ -95,11 +96,12 @@ public final class GuestFixture implements AutoCloseable {
         return hostMemory;
     }
 
-    /** The pages free now, from the kernel's own free-page bitmap. */
+    /**
+     * The pages free now, as the page descriptors say ({@link PageDescriptors}): not through the free
+     * lists or the kept bitmap, which the drivers under test read to build their hints.
+     */
     public PageBitmap freePages() {
-        PageBitmap b = new PageBitmap(layout.pfnLimit());
-        kernel.freePageBitmap(false, 4096, (first, words, length) -> b.orWords(first >>> 6, words, 0, length));
-        return b;
+        return PageDescriptors.freePages(kernel);
     }
 
     /** The naturally aligned blocks of {@code 2^order} pages wholly free in {@code free}: what a virtio driver can hint. */

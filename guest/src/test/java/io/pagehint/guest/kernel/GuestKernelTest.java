@@ -14,7 +14,9 @@ import io.pagehint.guest.ram.RamFileLayout;
 import io.pagehint.guest.testing.ShmDir;
 import io.pagehint.guest.testing.TestLayouts;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -201,16 +203,28 @@ class GuestKernelTest {
         }
     }
 
+    /**
+     * The two ways the kernel builds its free-page bitmap — walking the buddy free lists and
+     * copying the bitmap it keeps as it allocates — run over two kernels that went through the
+     * same allocations and frees; each must equal the page descriptors' own account of what is
+     * free ({@link PageDescriptors}, an oracle that reads neither), and the two must differ by
+     * exactly the pages the keeping kernel holds for its bitmap.
+     */
     @Test
     void walkingTheFreeListsAndCopyingTheKeptBitmapGiveTheSameFreePages() {
+        Map<FreeBitmapMode, PageBitmap> byMode = new EnumMap<>(FreeBitmapMode.class);
+        PageBitmap[] keptKernelPages = new PageBitmap[1];
         for (FreeBitmapMode mode : FreeBitmapMode.values()) {
             try (KernelFixture f = new KernelFixture(TestLayouts.split(3 * GIB, 2 * GIB),
                     new BootOptions(false, false, false, mode))) {
                 SplittableRandom rnd = new SplittableRandom(11);
+                List<Long> held = new ArrayList<>();
                 for (int i = 0; i < 2000; i++) {
                     long pfn = f.kernel.allocAnon(0);
                     if (rnd.nextBoolean()) {
                         f.kernel.freeAnon(pfn);
+                    } else {
+                        held.add(pfn);
                     }
                 }
                 PageBitmap loose = new PageBitmap(f.kernel.geometry().pfnLimit());
@@ -222,12 +236,34 @@ class GuestKernelTest {
                     lastFirst[0] = firstPfn;
                     loose.orWords(firstPfn >>> 6, words, 0, length);
                 });
+                PageBitmap oracle = PageDescriptors.freePages(f.kernel);
+                assertThat(loose.sameBits(oracle)).as(mode + ": the page descriptors' free pages " + oracle.cardinality()
+                        + ", the bitmap's " + loose.cardinality()).isTrue();
                 assertThat(loose.cardinality()).as(mode.name()).isEqualTo(f.kernel.freePages());
+                assertThat(held).as("no page the test holds is free").noneMatch(loose::get);
                 assertThat(loose.get(4 * GIB / 4096 + 1000)).as("a free page above 4 GiB").isTrue();
                 assertThat(loose.cardinality(2 * GIB / 4096, 4 * GIB / 4096)).as("nothing in the hole").isZero();
                 assertThat(f.check().problems()).isEmpty();
+                byMode.put(mode, loose);
+                if (mode == FreeBitmapMode.KEPT) {
+                    keptKernelPages[0] = PageDescriptors.kernelPages(f.kernel);
+                }
             }
         }
+        // the kept bitmap lives in guest RAM: the kernel that keeps one has those pages taken, so
+        // its free pages are the walking kernel's less exactly pages it holds for itself
+        PageBitmap walked = byMode.get(FreeBitmapMode.WALK);
+        PageBitmap kept = byMode.get(FreeBitmapMode.KEPT);
+        PageBitmap onlyWalked = walked.copy();
+        onlyWalked.andNot(kept);
+        PageBitmap onlyKept = kept.copy();
+        onlyKept.andNot(walked);
+        assertThat(onlyKept.cardinality()).as("pages free only where a bitmap is kept").isZero();
+        PageBitmap notTheKernels = onlyWalked.copy();
+        notTheKernels.andNot(keptKernelPages[0]);
+        assertThat(notTheKernels.cardinality()).as("pages free only where none is kept, and not the other kernel's own: "
+                + notTheKernels).isZero();
+        assertThat(onlyWalked.cardinality()).as("the kept bitmap's pages").isPositive();
     }
 
     @Test

@@ -34,8 +34,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Feeds the serial host end mutated guest streams: at least 100,000 per run
- * ({@code -Dpagehint.fuzz.iterations=N} for a longer one, {@code -Dpagehint.fuzz.seed=S} to replay).
+ * Feeds the serial host end mutated guest streams: 100,000 in the full tier's integration phase, a
+ * few thousand in the unit phase ({@code pagehint.fuzz.iterations}, which the build sets from
+ * {@code -Dfuzz.full.iterations=N} and {@code -Dfuzz.unit.iterations=N}; {@code -Dpagehint.fuzz.seed=S}
+ * to replay).
  * For every input the session must end by itself without an exception, end the request exactly
  * once, and hand on only chunks of the request's id whose every page is usable RAM.
  */

@@ -33,8 +33,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Feeds the virtio device mutated drivers: at least 100,000 per run ({@code -Dpagehint.fuzz.iterations=N}
- * for more, {@code -Dpagehint.fuzz.seed=S} to replay). Each input is a doorbell byte stream (a
+ * Feeds the virtio device mutated drivers: 100,000 in the full tier's integration phase, a few
+ * thousand in the unit phase ({@code pagehint.fuzz.iterations}, which the build sets from
+ * {@code -Dfuzz.full.iterations=N} and {@code -Dfuzz.unit.iterations=N}; {@code -Dpagehint.fuzz.seed=S}
+ * to replay). Each input is a doorbell byte stream (a
  * correct initialization and notification, often mutated) and a free page queue in guest RAM (a
  * correct round of buffers, often with descriptors, links, indexes and ring entries overwritten).
  * For every input the device must end the session itself, never fail inside, end the round at

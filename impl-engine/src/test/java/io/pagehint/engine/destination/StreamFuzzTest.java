@@ -29,7 +29,9 @@ import org.junit.jupiter.api.Test;
  * wire can mutate them, fed to the reader and the page writer. Every stream must either be
  * accepted whole or end in an IOException (never another exception, which would be a bug that a
  * peer could trigger, and never a write outside guest RAM, which the views would report as
- * IndexOutOfBoundsException). {@code -Dpagehint.fuzz.iterations=N} runs longer.
+ * IndexOutOfBoundsException). 100,000 streams in the full tier's integration phase, a few thousand
+ * in the unit phase ({@code pagehint.fuzz.iterations}, which the build sets from
+ * {@code -Dfuzz.full.iterations=N} and {@code -Dfuzz.unit.iterations=N}).
  */
 class StreamFuzzTest {
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * </ul>
  * Every migration must arrive whole. This test's mutation check lives in the engine's HintRaceTest:
  * there the timing is adversarial by construction and, with the rule "no hint after the harvest"
- * switched off, 7-8 of 8 migrations lose writes. Across these processes the real channels are a
+ * switched off, the self-check finds a lost write in 4-8 of 8 migrations (three runs: 4, 7, 8). Across these processes the real channels are a
  * second line of defence — the serial driver abandons a superseded walk, the virtio device ignores
  * buffers of an old command id — so with the engine's rule off a migration here breaks only rarely.
  */

@@ -1,16 +1,16 @@
 package io.pagehint.runtime.cli;
 
-import io.pagehint.runtime.format.ByteSizes;
+import io.pagehint.api.memory.ByteSize;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads {@code --ram 8G} and the like; see {@link ByteSizes#parse}. */
+/** Reads {@code --ram 8G} and the like; see {@link ByteSize#parse(String)}, the one size grammar. */
 public final class ByteSizeConverter implements ITypeConverter<Long> {
 
     @Override
     public Long convert(String value) {
         try {
-            return ByteSizes.parse(value);
+            return ByteSize.parse(value);
         } catch (IllegalArgumentException e) {
             throw new TypeConversionException(e.getMessage());
         }

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The guest as users run it: its own OS process, seen by this test JVM as a host sees a guest. */
-class GuestProcessTest {
+class GuestProcessIT {
 
     private static final String RAM = "96M";
     private static final GuestMemoryLayout LAYOUT = TestLayouts.x86(new MachineSpec("x86_64", "q35", 96L << 20));

@@ -17,7 +17,7 @@ import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 
 /** {@code guest-check} as its own process, on the RAM a guest process left behind. */
-class SelfCheckAcrossProcessesTest {
+class SelfCheckAcrossProcessesIT {
 
     private static final GuestMemoryLayout LAYOUT = TestLayouts.x86(new MachineSpec("x86_64", "q35", 64L << 20));
 

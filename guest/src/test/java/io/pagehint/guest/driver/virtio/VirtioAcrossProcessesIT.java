@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The virtio device here; the reference guest process ({@code pagehint guest --virtio}) in
  * another OS process; the rings in the RAM both map.
  */
-class VirtioAcrossProcessesTest {
+class VirtioAcrossProcessesIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 

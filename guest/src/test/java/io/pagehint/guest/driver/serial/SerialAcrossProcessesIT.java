@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The serial port here; the reference guest process ({@code pagehint guest --serial}) in another OS process. */
-class SerialAcrossProcessesTest {
+class SerialAcrossProcessesIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 

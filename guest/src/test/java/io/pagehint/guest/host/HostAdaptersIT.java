@@ -21,7 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The host side of a reference guest, against a guest running as its own process. */
-class HostAdaptersTest {
+class HostAdaptersIT {
 
     private static final MachineSpec SPEC = new MachineSpec("x86_64", "q35", 64L << 20);
     private static final GuestMemoryLayout LAYOUT = TestLayouts.x86(SPEC);
