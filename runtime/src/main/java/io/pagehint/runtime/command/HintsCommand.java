@@ -65,14 +65,16 @@ public final class HintsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HintChannel.Kind kind;
+        HintChannel hintChannel;
         try {
             kind = HintChannel.Kind.hinting(channel);
+            hintChannel = new HintChannel(kind, channelSocket);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
         GuestFiles files = guestOptions.files(context);
         String id = files.vmId();
-        try (GuestAttachment guest = GuestAttachment.attach(context, files, new HintChannel(kind, channelSocket))) {
+        try (GuestAttachment guest = GuestAttachment.attach(context, files, hintChannel)) {
             HintSource source = guest.hints();
             GuestMemoryLayout layout = guest.vm().layout();
             long staleBefore = source.staleMessagesDropped();
