@@ -40,7 +40,13 @@ class PagehintJarIT {
      * {@code stdin} is given: then it is written and closed.
      */
     private Started start(String stdin, List<String> jvmOptions, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(List.of(), stdin, jvmOptions, args);
+    }
+
+    /** As {@link #start(String, List, String...)}, the java command run by {@code wrapper} (which ends with exec "$@"). */
+    private Started start(List<String> wrapper, String stdin, List<String> jvmOptions, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + tmp));
         cmd.addAll(jvmOptions);
         cmd.add("-jar");
@@ -200,5 +206,71 @@ class PagehintJarIT {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("\"symbolicName\": \"io.pagehint.runtime\"").contains("gosh: stopping shell");
+    }
+
+    /** Waits until the shell of {@code s} has answered a command: the framework has started, and its storage is written. */
+    private static void awaitShellAnswer(Started s) throws Exception {
+        s.stdin().write("pagehint:info --json\n".getBytes(StandardCharsets.UTF_8));
+        s.stdin().flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(s.out()).contains("\"symbolicName\"")) {
+            if (System.nanoTime() > deadline || !s.process().isAlive()) {
+                throw new AssertionError("the shell did not answer; stderr: " + Files.readString(s.err()));
+            }
+            Thread.sleep(50); // polling a file another process writes; the deadline bounds it
+        }
+    }
+
+    private Path theOnlyStorage() throws IOException {
+        try (var found = Files.list(tmp)) {
+            List<Path> dirs = found.filter(p -> p.getFileName().toString().startsWith("pagehint-felix-")).toList();
+            assertThat(dirs).hasSize(1);
+            return dirs.get(0);
+        }
+    }
+
+    @Test
+    void theFrameworkStorageIsOwnerOnlyUnderAnOpenUmask() throws Exception {
+        Started shell = start(List.of("sh", "-c", "umask 000 && exec \"$@\"", "sh"), null, List.of(), "shell");
+        try {
+            awaitShellAnswer(shell);
+            Path storage = theOnlyStorage();
+            List<String> open = new ArrayList<>();
+            try (var tree = Files.walk(storage)) {
+                tree.filter(p -> !Files.isSymbolicLink(p)).forEach(p -> {
+                    try {
+                        String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+                        if (!mode.endsWith("------")) {
+                            open.add(mode + " " + storage.relativize(p));
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+            assertThat(open).as("group or other bits under %s", storage).isEmpty();
+            assertThat(Files.walk(storage).filter(p -> p.toString().endsWith(".jar")).count()).as("bundle jars were cached").isPositive();
+        } finally {
+            shell.stdin().close();
+        }
+        assertThat(finish(shell).exitCode()).isZero();
+    }
+
+    @Test
+    void theStorageOfAKilledRuntimeIsDeletedByTheNextStartAndALiveOnesIsKept() throws Exception {
+        Started shell = start(null, List.of(), "shell");
+        awaitShellAnswer(shell);
+        Path killed = theOnlyStorage();
+        shell.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        finish(shell);
+        assertThat(killed).as("SIGKILL runs no shutdown hook").exists();
+        Path live = Files.createDirectory(tmp.resolve("pagehint-felix-" + ProcessHandle.current().pid() + "-alive"));
+
+        Run run = pagehint("info");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(killed).as("left by a process that is gone").doesNotExist();
+        assertThat(live).as("its process is alive").exists();
+        Files.delete(live);
     }
 }

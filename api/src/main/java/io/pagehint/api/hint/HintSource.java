@@ -60,6 +60,18 @@ public interface HintSource {
     HintRequest request(HintRequestOptions options, HintConsumer consumer);
 
     /**
+     * Messages from the guest this source dropped, since it was created, because they answered a
+     * request or a question that had already ended: chunks and ends of a stopped or superseded
+     * request, a second answer to one memory-info question. The guest was late, not wrong, and
+     * nothing of such a message was used. 0 for a transport that does not count them.
+     *
+     * @since 1.1
+     */
+    default long staleMessagesDropped() {
+        return 0;
+    }
+
+    /**
      * API 7b, polling form ({@code get_free_page_bmap}): collects the hints into a loose bitmap of
      * {@code pfnLimit} pages whose status the caller polls.
      */

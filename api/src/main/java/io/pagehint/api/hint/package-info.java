@@ -1,6 +1,6 @@
 /** Free-page hints: the hint source SPI that channel bundles provide, requests, statuses and chunks (API 7b). */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.pagehint.api.hint;
 
 import org.osgi.annotation.bundle.Export;

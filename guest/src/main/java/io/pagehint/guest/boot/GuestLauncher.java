@@ -34,11 +34,17 @@ public final class GuestLauncher {
         }
         GuestConfig config = p.config();
         GuestMemoryLayout layout = p.layout();
+        try {
+            StartChecks.files(config); // before anything is created: a wrong path leaves nothing behind
+        } catch (IllegalArgumentException e) {
+            err.println("pagehint guest: " + e.getMessage());
+            return EXIT_USAGE; // nothing was created
+        }
         GuestProcess guest;
         try {
             guest = GuestProcess.start(config, layout);
         } catch (IOException | RuntimeException e) {
-            err.println("pagehint guest: could not start: " + e);
+            err.println("pagehint guest: could not start: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return EXIT_FAILED;
         }
         Thread hook = new Thread(guest::close, "guest-shutdown");
@@ -76,8 +82,8 @@ public final class GuestLauncher {
             }
             return new Parsed<>(config, layouts.apply(machine.apply(config)), -1);
         } catch (IllegalArgumentException e) {
-            err.println(command + ": " + e.getMessage());
-            err.print(usage);
+            // one line: what is wrong; the options are a --help away
+            err.println(command + ": " + e.getMessage() + " (" + command + " --help lists the options)");
             return new Parsed<>(null, null, EXIT_USAGE);
         }
     }

@@ -58,6 +58,7 @@ public final class GuestProcess implements ControlHandler, AutoCloseable {
             g = new GuestProcess(config, mem, kernel);
         } catch (RuntimeException e) {
             mem.close();
+            deleteCreated(config);
             throw e;
         }
         try {
@@ -77,14 +78,30 @@ public final class GuestProcess implements ControlHandler, AutoCloseable {
             g.vcpus.start();
         } catch (IOException | RuntimeException e) {
             g.close();
+            deleteCreated(config);
             throw e;
         } catch (TimeoutException | InterruptedException e) {
             g.close();
+            deleteCreated(config);
             throw new IOException("could not start paused", e);
         }
         LOG.info("guest running: {} {} MiB of RAM, {} vCPUs, workload {}, control {}", config.machine().machine(),
                 config.machine().ramBytes() >> 20, config.vcpus(), config.workload(), config.control());
         return g;
+    }
+
+    /** A guest that did not start leaves no RAM file and no dirty log that it created (an attached guest's files stay). */
+    private static void deleteCreated(GuestConfig config) {
+        if (config.attach()) {
+            return;
+        }
+        for (java.nio.file.Path p : new java.nio.file.Path[] {config.ramFile(), config.dirtyLog()}) {
+            try {
+                java.nio.file.Files.deleteIfExists(p);
+            } catch (IOException e) {
+                LOG.warn("could not delete {} of a guest that did not start: {}", p, e.getMessage());
+            }
+        }
     }
 
     public GuestKernel kernel() {

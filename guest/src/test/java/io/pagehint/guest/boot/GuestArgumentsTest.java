@@ -57,6 +57,10 @@ class GuestArgumentsTest {
 
     @Test
     void mistakesAreNamed() {
+        assertThatThrownBy(() -> GuestArguments.parseGuest(with("--machine", "q35", "--ram", "1K"))).hasMessageContaining("--ram 1K is too small");
+        assertThatThrownBy(() -> GuestArguments.parseGuest(with("--machine", "q35", "--ram", "0"))).hasMessageContaining("--ram 0 is too small");
+        assertThatThrownBy(() -> GuestArguments.parseGuest(with("--machine", "q35", "--ram", "512M", "--workload", "used-then-freed",
+                "--size", "4G"))).hasMessageContaining("--size 4G is more than the guest's 512M of RAM");
         assertThatThrownBy(() -> GuestArguments.parseGuest(with("--machine", "q35"))).hasMessageContaining("--ram");
         assertThatThrownBy(() -> GuestArguments.parseGuest(with("--machine", "q35", "--ram", "1G", "--fast")))
                 .hasMessage("unknown option --fast");

@@ -13,6 +13,7 @@ import io.pagehint.channel.socket.UnixSocketServer;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,13 @@ import org.slf4j.LoggerFactory;
 public final class SerialChannel implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SerialChannel.class);
+
+    /**
+     * How long a new connection waits for the served one to end before it is turned away
+     * (PROTOCOL.md A.4, "One guest at a time"): a driver that closed and reconnects at once finds
+     * its old session still cleaning up, and must be served, not refused with BAD_STATE.
+     */
+    static final Duration HANDOVER = Duration.ofSeconds(1);
 
     private final SerialSettings settings;
     private final UsableRam ram;
@@ -41,7 +49,7 @@ public final class SerialChannel implements AutoCloseable {
         this.publisher = publisher;
         this.watchdog = new Watchdog("pagehint-serial-" + settings.vmId());
         try {
-            this.server = UnixSocketServer.start(settings.socketPath(), "pagehint-serial-" + settings.vmId(), new Handler());
+            this.server = UnixSocketServer.start(settings.socketPath(), "pagehint-serial-" + settings.vmId(), HANDOVER, new Handler());
         } catch (IOException | RuntimeException e) {
             watchdog.close();
             throw e;

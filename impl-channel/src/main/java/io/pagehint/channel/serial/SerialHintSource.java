@@ -21,15 +21,24 @@ final class SerialHintSource implements HintSource {
 
     private final CommandIdGuard commandIds = new CommandIdGuard();
     private volatile SerialSession session;
+    private long staleOfEndedSessions; // guarded by this
 
-    void attach(SerialSession s) {
+    synchronized void attach(SerialSession s) {
         session = s;
     }
 
-    void detach(SerialSession s) {
+    synchronized void detach(SerialSession s) {
         if (session == s) {
+            staleOfEndedSessions += s.staleFrames();
             session = null;
         }
+    }
+
+    /** Counted over every connection this port has served (PROTOCOL.md A.4, host rules: stale frames). */
+    @Override
+    public synchronized long staleMessagesDropped() {
+        SerialSession s = session;
+        return staleOfEndedSessions + (s == null ? 0 : s.staleFrames());
     }
 
     SerialSession session() {

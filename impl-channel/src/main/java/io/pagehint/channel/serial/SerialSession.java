@@ -85,6 +85,7 @@ final class SerialSession implements ActiveRequest.Transport {
     private long latestIssued;
     private long acceptedPages;
     private long acceptedChunks;
+    private long nextPfn; // chunks of a request come in ascending PFN order, none overlapping an earlier one
     private long staleFrames;
     private final Map<Long, CompletableFuture<GuestMemInfo>> memInfoWaiters = new HashMap<>();
     private long latestTag;
@@ -140,12 +141,13 @@ final class SerialSession implements ActiveRequest.Transport {
         } else if (m instanceof MemInfo info) {
             memInfoArrived(info);
         } else if (m instanceof ChunkWords c) {
-            chunkArrived(c.commandId(), c.pages(), () -> wordsChunk(c));
+            chunkArrived(c.commandId(), c.firstPfn(), c.firstPfn() + 64L * c.words().length, c.pages(), () -> wordsChunk(c));
         } else if (m instanceof ChunkRanges c) {
             if (!Features.has(features, Features.RANGES)) {
                 throw new WireException(ErrorCode.BAD_STATE, c.commandId(), "CHUNK_RANGES without F_RANGES");
             }
-            chunkArrived(c.commandId(), c.pages(), () -> rangesChunk(c));
+            long[] runs = c.runs();
+            chunkArrived(c.commandId(), runs[0], runs[runs.length - 2] + runs[runs.length - 1], c.pages(), () -> rangesChunk(c));
         } else if (m instanceof BitmapDone d) {
             doneArrived(d);
         } else if (m instanceof Message.Error e) {
@@ -181,13 +183,19 @@ final class SerialSession implements ActiveRequest.Transport {
         HintChunk build() throws WireException;
     }
 
-    private void chunkArrived(long commandId, long pages, ChunkBuilder builder) throws WireException {
+    private void chunkArrived(long commandId, long firstPfn, long endPfn, long pages, ChunkBuilder builder) throws WireException {
         ActiveRequest target;
         synchronized (this) {
             if (!isCurrent(commandId)) {
                 staleFrames++;
                 return;
             }
+            // a page hinted twice would count twice in the report's pages: PROTOCOL.md A.4 orders chunks
+            if (Long.compareUnsigned(firstPfn, nextPfn) < 0) {
+                throw new WireException(ErrorCode.BAD_HINT, commandId, "a chunk from PFN " + firstPfn
+                        + " is below the end of the previous chunk, PFN " + Long.toUnsignedString(nextPfn));
+            }
+            nextPfn = endPfn;
             acceptedPages += pages;
             acceptedChunks++;
             target = active;
@@ -204,7 +212,8 @@ final class SerialSession implements ActiveRequest.Transport {
     /** Whether {@code commandId} is the request the guest works on; throws if it was never issued. */
     private boolean isCurrent(long commandId) throws WireException {
         if (commandId <= 0 || commandId > latestIssued) {
-            throw new WireException(ErrorCode.BAD_COMMAND_ID, commandId, "command id " + commandId + " was never issued");
+            throw new WireException(ErrorCode.BAD_COMMAND_ID, commandId, "command id " + Long.toUnsignedString(commandId)
+                    + " was never issued");
         }
         return active != null && active.commandId() == commandId && guestWorking;
     }
@@ -245,7 +254,7 @@ final class SerialSession implements ActiveRequest.Transport {
             return;
         }
         if (!totalsMatch && target.inProgress()) {
-            throw new WireException(ErrorCode.BAD_HINT, d.commandId(), "BITMAP_DONE reports " + d.pages() + " pages in "
+            throw new WireException(ErrorCode.BAD_HINT, d.commandId(), "BITMAP_DONE reports " + Long.toUnsignedString(d.pages()) + " pages in "
                     + Integer.toUnsignedString(d.chunks()) + " chunks, the host received " + target.pages() + " in " + target.chunks());
         }
         target.finish(HintStatus.READY, "");
@@ -277,7 +286,8 @@ final class SerialSession implements ActiveRequest.Transport {
         CompletableFuture<GuestMemInfo> waiter;
         synchronized (this) {
             if (Long.compareUnsigned(info.tag(), latestTag) > 0 || info.tag() == 0) {
-                throw new WireException(ErrorCode.BAD_STATE, "MEMINFO for tag " + info.tag() + " that was never asked");
+                throw new WireException(ErrorCode.BAD_STATE, "MEMINFO for tag " + Long.toUnsignedString(info.tag())
+                        + " that was never asked");
             }
             waiter = memInfoWaiters.remove(info.tag());
             if (waiter == null) {
@@ -317,6 +327,7 @@ final class SerialSession implements ActiveRequest.Transport {
             latestIssued = options.commandId();
             acceptedPages = 0;
             acceptedChunks = 0;
+            nextPfn = 0;
         }
         lastActivityNanos = System.nanoTime();
         try {

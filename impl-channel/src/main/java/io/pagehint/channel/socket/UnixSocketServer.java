@@ -10,7 +10,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Listens on a private UNIX socket and serves one connection at a time on its own thread; a
- * connection that arrives while one is served is handed to {@link Handler#reject} and closed.
+ * connection that arrives while one is served is handed to {@link Handler#reject} and closed. With
+ * a handover time, such a connection first waits that long for the served one to end: a peer that
+ * closed its connection and connects again at once is served, not turned away because the old
+ * session had not finished cleaning up.
  * {@link #close()} stops listening, closes the connection being served and waits for both threads.
  */
 public final class UnixSocketServer implements AutoCloseable {
@@ -30,22 +33,32 @@ public final class UnixSocketServer implements AutoCloseable {
     private final PrivateSocketFile socket;
     private final Handler handler;
     private final String name;
+    private final Duration handover;
     private final Thread acceptor;
     private SocketChannel current;
     private Thread session;
     private boolean closed;
 
-    private UnixSocketServer(PrivateSocketFile socket, Handler handler, String name) {
+    private UnixSocketServer(PrivateSocketFile socket, Handler handler, String name, Duration handover) {
         this.socket = socket;
         this.handler = handler;
         this.name = name;
+        this.handover = handover;
         this.acceptor = new Thread(this::acceptLoop, name + "-accept");
         this.acceptor.setDaemon(true);
     }
 
-    /** Binds {@code path} (mode 0600) and starts accepting. */
+    /** Binds {@code path} (mode 0600) and starts accepting; a second connection is rejected at once. */
     public static UnixSocketServer start(Path path, String name, Handler handler) throws IOException {
-        UnixSocketServer s = new UnixSocketServer(PrivateSocketFile.bind(path), handler, name);
+        return start(path, name, Duration.ZERO, handler);
+    }
+
+    /**
+     * Binds {@code path} (mode 0600) and starts accepting; a connection that arrives while another
+     * is served waits up to {@code handover} for it to end before it is rejected.
+     */
+    public static UnixSocketServer start(Path path, String name, Duration handover, Handler handler) throws IOException {
+        UnixSocketServer s = new UnixSocketServer(PrivateSocketFile.bind(path), handler, name, handover);
         s.acceptor.start();
         return s;
     }
@@ -70,6 +83,11 @@ public final class UnixSocketServer implements AutoCloseable {
                     closeQuietly(c);
                     return;
                 }
+                awaitHandover();
+                if (closed) {
+                    closeQuietly(c);
+                    return;
+                }
                 if (current != null) {
                     handler.reject(c);
                     closeQuietly(c);
@@ -79,6 +97,23 @@ public final class UnixSocketServer implements AutoCloseable {
                 session = new Thread(() -> serve(c), name + "-session");
                 session.setDaemon(true);
                 session.start();
+            }
+        }
+    }
+
+    /** Waits, holding this lock between waits, until no connection is served, the server closes or the handover time passes. */
+    private void awaitHandover() {
+        long deadline = System.nanoTime() + handover.toNanos();
+        while (current != null && !closed) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
@@ -95,6 +130,7 @@ public final class UnixSocketServer implements AutoCloseable {
             synchronized (this) {
                 current = null;
                 session = null;
+                notifyAll();
             }
         }
     }
@@ -105,6 +141,7 @@ public final class UnixSocketServer implements AutoCloseable {
         Thread s;
         synchronized (this) {
             closed = true;
+            notifyAll();
             s = session;
             if (current != null) {
                 closeQuietly(current);

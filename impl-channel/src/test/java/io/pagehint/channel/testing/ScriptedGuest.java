@@ -5,10 +5,12 @@ import io.pagehint.channel.serial.wire.Frame;
 import io.pagehint.channel.serial.wire.FrameReader;
 import io.pagehint.channel.serial.wire.FrameWriter;
 import io.pagehint.channel.serial.wire.Message;
+import io.pagehint.channel.serial.wire.MessageType;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +30,7 @@ public final class ScriptedGuest implements AutoCloseable {
     private final FrameWriter writer;
     private final BlockingQueue<Object> fromHost = new ArrayBlockingQueue<>(1024);
     private final Thread reader;
+    private int framesSent;
 
     private ScriptedGuest(SocketChannel channel) {
         this.channel = channel;
@@ -58,6 +61,19 @@ public final class ScriptedGuest implements AutoCloseable {
 
     public void send(Message m) throws IOException {
         writer.write(m);
+        framesSent++;
+    }
+
+    /**
+     * Sends a frame of {@code type} with {@code payload} (little-endian, position to limit) as
+     * given, with the next sequence number: for payloads the message records refuse to build. The
+     * guest's writer does not see this frame, so send nothing with {@link #send} after it.
+     */
+    public void sendFrame(MessageType type, ByteBuffer payload) throws IOException {
+        ByteBuffer frame = ByteBuffer.allocate(Frame.HEADER_BYTES + payload.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+        frame.putInt(Frame.MAGIC).put((byte) Frame.VERSION).put((byte) type.code()).putShort((short) 0)
+                .putInt(framesSent++).putInt(payload.remaining()).put(payload);
+        sendRaw(frame.array());
     }
 
     /** Sends raw bytes, as a broken or hostile guest might. */

@@ -28,6 +28,7 @@ public final class HintRounds {
     private final AtomicLong commandIds;
     private final boolean dropPageCache;
     private final boolean applyStaleHints;
+    private final long staleMessagesBefore; // the source counts over its life; the report counts this migration
     private final List<HintRequest> requests = new ArrayList<>();
     private HintRequest current;
     private volatile String note = "";
@@ -50,6 +51,7 @@ public final class HintRounds {
         this.commandIds = commandIds;
         this.dropPageCache = dropPageCache;
         this.applyStaleHints = applyStaleHints;
+        this.staleMessagesBefore = source.staleMessagesDropped();
         this.gate = gates.create(this::finished, this::fail);
     }
 
@@ -144,7 +146,7 @@ public final class HintRounds {
                 : Duration.ofNanos(c.firstChunkNanos() - firstRequestNanos);
         Duration ready = readyNanos < 0 ? null : Duration.ofNanos(readyNanos - firstRequestNanos);
         return new HintReport(source.transport(), note, requests.size(), c.chunksApplied(), c.chunksDropped(),
-                c.pagesHinted(), c.holeBits(), first, ready);
+                c.pagesHinted(), c.holeBits(), first, ready, source.staleMessagesDropped() - staleMessagesBefore);
     }
 
     private void stopCurrent() {

@@ -168,7 +168,13 @@ public final class SourceMigration extends MigrationBase implements Runnable {
                 failure = cancelReason();
             } else {
                 failure = describe(e);
-                LOG.warn("migration {} failed: {}", id(), failure, e);
+                if (e instanceof IOException) {
+                    // the network or the destination: expected, said in one line; the trace is for debugging
+                    LOG.warn("migration {} failed: {}", id(), failure);
+                    LOG.debug("migration {} failed", id(), e);
+                } else {
+                    LOG.warn("migration {} failed: {}", id(), failure, e);
+                }
             }
         } finally {
             finish(paused, completed);

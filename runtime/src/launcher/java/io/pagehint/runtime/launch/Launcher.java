@@ -117,6 +117,7 @@ public final class Launcher {
         if (!started.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the framework did not reach start level " + topLevel);
         }
+        storage.restrict(); // what the framework wrote at start, owner-only whatever the umask
 
         return runCommandLine(args);
     }

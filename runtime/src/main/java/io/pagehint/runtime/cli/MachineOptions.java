@@ -1,5 +1,6 @@
 package io.pagehint.runtime.cli;
 
+import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.api.memory.LayoutProvider;
 import io.pagehint.api.memory.MachineSpec;
 import java.util.LinkedHashMap;
@@ -37,9 +38,25 @@ public final class MachineOptions {
      * machine type (waiting for one as a command waits for services).
      */
     public static MachineSpec spec(CliContext context, String arch, String machine, long ram, Map<String, String> options) {
+        if (ram <= 0) {
+            throw new CliException("--ram must be more than 0", PagehintCli.EXIT_USAGE);
+        }
         String a = arch != null ? arch : archServing(context, machine);
         try {
             return new MachineSpec(a, machine, ram, options);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
+        }
+    }
+
+    /** The layout of {@code spec} from the provider that serves its arch and machine type (waiting for one). */
+    public static GuestMemoryLayout layout(CliContext context, MachineSpec spec) {
+        String filter = "(&(" + LayoutProvider.ARCH + "=" + escape(spec.arch()) + ")(" + LayoutProvider.MACHINES + "="
+                + escape(spec.machine()) + "))";
+        LayoutProvider provider = context.await(LayoutProvider.class, filter,
+                "layout provider for " + spec.machine() + " (" + spec.arch() + ")");
+        try {
+            return provider.layout(spec);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }

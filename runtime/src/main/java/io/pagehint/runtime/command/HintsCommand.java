@@ -65,23 +65,26 @@ public final class HintsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HintChannel.Kind kind;
+        HintChannel hintChannel;
         try {
             kind = HintChannel.Kind.hinting(channel);
+            hintChannel = new HintChannel(kind, channelSocket);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
         GuestFiles files = guestOptions.files(context);
         String id = files.vmId();
-        try (GuestAttachment guest = GuestAttachment.attach(context, files, new HintChannel(kind, channelSocket))) {
+        try (GuestAttachment guest = GuestAttachment.attach(context, files, hintChannel)) {
             HintSource source = guest.hints();
             GuestMemoryLayout layout = guest.vm().layout();
+            long staleBefore = source.staleMessagesDropped();
             Optional<GuestMemInfo> info = source.memInfo(timeout);
             try (FreePageBitmapRequest request = source.requestBitmap(new HintRequestOptions(1, dropCache), layout.pfnLimit(),
                     layout.guestPageSize())) {
                 request.await(timeout);
                 HintsReport report = new HintsReport(id, source.transport(), info, source.pagePoison(), request.status(),
                         request.detail(), request.firstChunkLatency(), request.latency(), request.bitmap().bits().cardinality(),
-                        layout.guestPageSize());
+                        layout.guestPageSize(), source.staleMessagesDropped() - staleBefore);
                 if (json) {
                     Json.print(report.toJson(), context.out());
                 } else {

@@ -1,12 +1,8 @@
 package io.pagehint.runtime.command;
 
 import io.pagehint.api.memory.GuestMemoryLayout;
-import io.pagehint.api.memory.LayoutProvider;
-import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.runtime.cli.CliContext;
-import io.pagehint.runtime.cli.CliException;
 import io.pagehint.runtime.cli.MachineOptions;
-import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.format.Json;
 import io.pagehint.runtime.layout.LayoutJson;
 import io.pagehint.runtime.layout.LayoutText;
@@ -35,19 +31,7 @@ public final class LayoutCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MachineSpec spec = machineOptions.spec(context);
-        String arch = spec.arch();
-        String machine = spec.machine();
-        String filter = "(&(" + LayoutProvider.ARCH + "=" + MachineOptions.escape(arch) + ")(" + LayoutProvider.MACHINES + "="
-                + MachineOptions.escape(machine) + "))";
-        LayoutProvider provider = context.await(LayoutProvider.class, filter,
-                "layout provider for " + machine + " (" + arch + ")");
-        GuestMemoryLayout layout;
-        try {
-            layout = provider.layout(spec);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
-        }
+        GuestMemoryLayout layout = MachineOptions.layout(context, machineOptions.spec(context));
         if (json) {
             Json.print(LayoutJson.of(layout), context.out());
         } else {

@@ -82,23 +82,28 @@ public final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // every argument is checked before anything is configured: a wrong one costs one line, no wait
         InetSocketAddress destination;
         HintChannel hintChannel;
-        GuestFiles files = guestOptions.files(context);
+        MigrationOptions options;
         try {
+            if (maxRounds < 1) {
+                throw new IllegalArgumentException("--max-rounds must be at least 1, not " + maxRounds);
+            }
             destination = HostPort.parse(to);
             HintChannel.Kind kind = HintChannel.Kind.of(channel);
             if (kind != null && channelSocket == null) {
                 throw new IllegalArgumentException("--channel " + channel + " needs --channel-socket");
             }
             hintChannel = kind == null ? null : new HintChannel(kind, channelSocket, channelOptions);
+            options = MigrationOptions.builder().downtimeLimit(downtime).bandwidthLimit(bandwidth)
+                    .maxRounds(maxRounds).autoConverge(!noAutoConverge).dropPageCache(dropCache)
+                    .useHints(hintChannel != null)
+                    .hintTransport(hintChannel == null ? null : hintChannel.kind().transport()).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
-        MigrationOptions options = MigrationOptions.builder().downtimeLimit(downtime).bandwidthLimit(bandwidth)
-                .maxRounds(maxRounds).autoConverge(!noAutoConverge).dropPageCache(dropCache)
-                .useHints(hintChannel != null)
-                .hintTransport(hintChannel == null ? null : hintChannel.kind().transport()).build();
+        GuestFiles files = guestOptions.files(context);
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
         try (GuestAttachment guest = GuestAttachment.attach(context, files, hintChannel)) {
             Migration m = engine.migrate(guest.vm(), destination, options,

@@ -7,6 +7,7 @@ import io.pagehint.api.vm.IncomingVm;
 import io.pagehint.api.vm.VmProvisioner;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
+import io.pagehint.runtime.cli.Durations;
 import io.pagehint.runtime.cli.MachineOptions;
 import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.cli.ProcessOnly;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,6 +58,9 @@ public final class ReceiveCommand implements Callable<Integer>, ProcessOnly {
             description = "Give up if no migration has ended by then (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    /** How long a receive that timed out waits for its cancel to clean up (RAM file removed). */
+    private static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
+
     public ReceiveCommand(CliContext context) {
         this.context = context;
     }
@@ -77,16 +82,32 @@ public final class ReceiveCommand implements Callable<Integer>, ProcessOnly {
             throw new CliException("cannot prepare the incoming guest: " + e.getMessage());
         }
         IncomingMigration in;
+        ProgressLine progress = json ? null : new ProgressLine(context.err(), System.console() != null);
         try {
-            in = engine.receive(address, vm, json ? null : new ProgressLine(context.err(), System.console() != null));
-        } catch (IOException e) {
+            in = engine.receive(address, vm, progress);
+        } catch (IOException | RuntimeException e) {
             vm.abandon();
             vm.close();
-            throw new CliException("cannot listen on " + listen + ": " + e.getMessage());
+            throw new CliException("cannot listen on " + listen + ": " + (e.getMessage() != null ? e.getMessage() : e));
         }
         context.out().println("listening on " + in.address().getHostString() + ":" + in.address().getPort());
         context.out().flush();
-        MigrationReport report = in.await(timeout);
+        MigrationReport report;
+        try {
+            report = in.await(timeout);
+        } catch (TimeoutException e) {
+            // the cancel's own words would blame the user: say why, once
+            if (progress != null) {
+                progress.silence();
+            }
+            in.cancel();
+            try {
+                in.await(CANCEL_WAIT);
+            } catch (TimeoutException stillGoing) {
+                // the runtime's stop ends it
+            }
+            throw new CliException("no migration arrived and ended within " + Durations.format(timeout) + " (--timeout); gave up");
+        }
         if (json) {
             Json.print(ReportJson.of(report), context.out());
         } else {

@@ -25,9 +25,12 @@ import java.util.OptionalInt;
  * @param ready       request to its end, or null if it did not end
  * @param pages       pages hinted free
  * @param pageSize    the guest's page size
+ * @param staleMessages messages the channel dropped during the run because they answered a request
+ *                    that had ended (PROTOCOL.md A.4): the guest answered late
  */
 public record HintsReport(String vmId, String transport, Optional<GuestMemInfo> memInfo, OptionalInt pagePoison, HintStatus status,
-                          String detail, Duration firstChunk, Duration ready, long pages, int pageSize) {
+                          String detail, Duration firstChunk, Duration ready, long pages, int pageSize,
+                          long staleMessages) {
 
     /** Hinted pages as a share of the free pages the guest reports, when it reports them. */
     public Optional<Double> coverage() {
@@ -47,6 +50,7 @@ public record HintsReport(String vmId, String transport, Optional<GuestMemInfo> 
         }
         out.printf("hinted free:   %d pages (%s)%s%n", pages, ByteSizes.format(pages * pageSize),
                 coverage().map(c -> String.format(Locale.ROOT, ", %.1f%% of the guest's free pages", c)).orElse(""));
+        out.printf("stale dropped: %d messages (late answers to requests that had ended)%n", staleMessages);
         out.flush();
     }
 
@@ -73,6 +77,7 @@ public record HintsReport(String vmId, String transport, Optional<GuestMemInfo> 
         addMillis(o, "readyMs", ready);
         o.addProperty("pagesHinted", pages);
         o.addProperty("bytesHinted", pages * pageSize);
+        o.addProperty("staleMessagesDropped", staleMessages);
         coverage().ifPresentOrElse(c -> o.addProperty("coveragePercent", c), () -> o.add("coveragePercent", JsonNull.INSTANCE));
         return o;
     }

@@ -1,7 +1,12 @@
 package io.pagehint.runtime.migration;
 
 import io.pagehint.api.hint.HintSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 
 /**
@@ -11,8 +16,37 @@ import java.util.Map;
  */
 public record HintChannel(Kind kind, Path socket, Map<String, String> options) {
 
+    /**
+     * @throws IllegalArgumentException if the host end could not listen at {@code socket}: its folder
+     *                                  is missing, or something other than a (stale) socket is there
+     */
     public HintChannel {
         options = Map.copyOf(options);
+        checkSocketPath(socket);
+    }
+
+    /**
+     * The host end replaces a stale socket but never another file (PROTOCOL.md, common conventions);
+     * said here in one line, before anything is configured, rather than as a failed component and a
+     * wait for a channel that cannot appear.
+     */
+    private static void checkSocketPath(Path socket) {
+        Path folder = socket.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder)) {
+            throw new IllegalArgumentException("--channel-socket " + socket + ": the folder " + folder + " does not exist");
+        }
+        try {
+            BasicFileAttributes a = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isOther()) {
+                throw new IllegalArgumentException("--channel-socket " + socket + " is a "
+                        + (a.isDirectory() ? "folder" : a.isSymbolicLink() ? "symbolic link" : "regular file")
+                        + ", not a socket: name a path where the host end can listen");
+            }
+        } catch (NoSuchFileException absent) {
+            // the usual case: the host end creates it
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--channel-socket " + socket + ": " + e.getMessage());
+        }
     }
 
     public HintChannel(Kind kind, Path socket) {

@@ -26,6 +26,11 @@ public final class HostPort {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is out of range");
         }
-        return new InetSocketAddress(host, port);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            // found here, before anything is created for a migration, not as a trace from bind or connect
+            throw new IllegalArgumentException("cannot resolve host " + host + " in " + s);
+        }
+        return address;
     }
 }

@@ -14,6 +14,16 @@ public final class ProgressLine implements MigrationListener {
     private final PrintWriter out;
     private final boolean terminal;
     private String lastPhase = "";
+    private boolean silent;
+
+    /** Prints nothing more: the command says itself how the migration ended. */
+    public synchronized void silence() {
+        if (terminal && !lastPhase.isEmpty()) {
+            out.println();
+            out.flush();
+        }
+        silent = true;
+    }
 
     public ProgressLine(PrintWriter out, boolean terminal) {
         this.out = out;
@@ -22,6 +32,9 @@ public final class ProgressLine implements MigrationListener {
 
     @Override
     public synchronized void onEvent(MigrationEvent e) {
+        if (silent) {
+            return;
+        }
         boolean newPhase = !e.phase().name().equals(lastPhase);
         String line = String.format(Locale.ROOT, "%-13s round %2d  %10s  %8.1f MiB/s  pages sent %9d  left %9s  skipped %9d  %s",
                 e.phase(), e.round(), ReportText.bytes(e.bytesOnWire()), e.bytesPerSecond() / 1048576.0, e.pagesSent(),

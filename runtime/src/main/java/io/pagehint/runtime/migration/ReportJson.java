@@ -58,6 +58,7 @@ public final class ReportJson {
         o.addProperty("chunksDropped", h.chunksDropped());
         o.addProperty("pagesHintedFree", h.pagesHintedFree());
         o.addProperty("holeBits", h.holeBits());
+        o.addProperty("staleMessagesDropped", h.staleMessagesDropped());
         o.add("firstHintMs", ms(h.firstHintLatency()));
         o.add("readyMs", ms(h.readyLatency()));
         return o;

@@ -47,6 +47,7 @@ public final class ReportText {
         out.printf(fmt, row("hint transport", reports, r -> r.hints().transport()));
         out.printf(fmt, row("hint: request -> 1st", reports, r -> ms(r.hints().firstHintLatency())));
         out.printf(fmt, row("hint: request -> READY", reports, r -> ms(r.hints().readyLatency())));
+        out.printf(fmt, row("hint: stale msgs dropped", reports, r -> Long.toString(r.hints().staleMessagesDropped())));
         out.printf(fmt, row("self-check", reports, r -> selfCheck(r.selfCheck())));
         for (int i = 0; i < reports.size(); i++) {
             MigrationReport r = reports.get(i);

@@ -1,6 +1,13 @@
 package io.pagehint.runtime.process;
 
+import io.pagehint.api.memory.MachineSpec;
+import io.pagehint.runtime.cli.CliContext;
+import io.pagehint.runtime.cli.CliException;
 import io.pagehint.runtime.cli.MachineOptions;
+import io.pagehint.runtime.cli.PagehintCli;
+import io.pagehint.runtime.format.ByteSizes;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,9 +33,39 @@ public final class GuestOptions {
     @Option(names = "--vm-id", paramLabel = "<id>", description = "The guest's id here (default: the control socket's file name).")
     String vmId;
 
-    /** The guest these options name; a usage error if its machine is none. */
-    public GuestFiles files(io.pagehint.runtime.cli.CliContext context) {
+    /**
+     * The guest these options name; a usage error, in one line and before anything is configured,
+     * if its machine is none or its files are not those of a running guest of that machine (the
+     * host adapter would fail on them, and the command would wait for a guest that cannot appear).
+     */
+    public GuestFiles files(CliContext context) {
         String id = vmId != null ? vmId : control.getFileName().toString();
-        return new GuestFiles(id, machineOptions.spec(context), ramFile, dirtyLog, control);
+        MachineSpec machine = machineOptions.spec(context);
+        if (!Files.isRegularFile(ramFile)) {
+            throw usage("--ram-file " + ramFile + " does not exist (the RAM file `pagehint guest` was started with)");
+        }
+        if (!Files.isRegularFile(dirtyLog)) {
+            throw usage("--dirty-log " + dirtyLog + " does not exist (the dirty log `pagehint guest` was started with)");
+        }
+        if (!Files.exists(control) || Files.isRegularFile(control) || Files.isDirectory(control)) {
+            throw usage("--guest-control " + control + " is not a running guest's control socket");
+        }
+        long expected = MachineOptions.layout(context, machine).ramBytes();
+        long actual;
+        try {
+            actual = Files.size(ramFile);
+        } catch (IOException e) {
+            throw usage("--ram-file " + ramFile + ": " + e.getMessage());
+        }
+        if (actual != expected) {
+            throw usage("--ram-file " + ramFile + " holds " + ByteSizes.format(actual) + " of RAM, but a " + machine.machine()
+                    + " guest with --ram " + ByteSizes.format(machine.ramBytes()) + " has " + ByteSizes.format(expected)
+                    + ": give the --ram and -o options the guest was started with");
+        }
+        return new GuestFiles(id, machine, ramFile, dirtyLog, control);
+    }
+
+    private static CliException usage(String message) {
+        return new CliException(message, PagehintCli.EXIT_USAGE);
     }
 }

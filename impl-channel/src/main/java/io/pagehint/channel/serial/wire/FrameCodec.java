@@ -84,12 +84,17 @@ public final class FrameCodec {
         try {
             return switch (type) {
                 case HELLO -> {
-                    Hello h = new Hello(payload.getInt(), payload.getInt(), payload.getLong(), payload.get() & 0xFF);
+                    int maxFrame = payload.getInt();
+                    int pageSize = payload.getInt();
+                    requireFrameSize(maxFrame);
+                    requirePageSize(pageSize);
+                    Hello h = new Hello(maxFrame, pageSize, payload.getLong(), payload.get() & 0xFF);
                     requireZero(payload, 7);
                     yield h;
                 }
                 case WELCOME -> {
                     int maxFrame = payload.getInt();
+                    requireFrameSize(maxFrame);
                     requireZero(payload, 4);
                     yield new Welcome(maxFrame, payload.getLong());
                 }
@@ -133,8 +138,13 @@ public final class FrameCodec {
                     int code = payload.getInt();
                     long m = Integer.toUnsignedLong(payload.getInt());
                     long commandId = payload.getLong();
-                    if (m != length - 16L || m > Error.MAX_MESSAGE_BYTES) {
-                        throw new WireException(ErrorCode.BAD_LENGTH, "ERROR text length " + m + " does not match length " + length);
+                    if (m > Error.MAX_MESSAGE_BYTES) {
+                        throw new WireException(ErrorCode.BAD_LENGTH, "ERROR text of " + m + " bytes is longer than "
+                                + Error.MAX_MESSAGE_BYTES);
+                    }
+                    if (m != length - 16L) {
+                        throw new WireException(ErrorCode.BAD_LENGTH, "ERROR text of " + m + " bytes needs a payload of "
+                                + (16 + m) + " bytes, not " + length);
                     }
                     byte[] text = new byte[(int) m];
                     payload.get(text);
@@ -143,6 +153,26 @@ public final class FrameCodec {
             };
         } catch (IllegalArgumentException e) {
             throw new WireException(ErrorCode.BAD_FIELD, e.getMessage());
+        }
+    }
+
+    /**
+     * The handshake's frame size and page size: a value the other side cannot work with is
+     * INCOMPATIBLE, not BAD_FIELD (PROTOCOL.md A.1 step 8, A.4 step 2), so a peer learns that
+     * the handshake cannot succeed rather than that it sent a broken frame.
+     */
+    private static void requireFrameSize(int maxFrame) throws WireException {
+        if (!Frame.isValidLimit(Integer.toUnsignedLong(maxFrame))) {
+            throw new WireException(ErrorCode.INCOMPATIBLE, "max_frame " + Integer.toUnsignedString(maxFrame) + " is not between "
+                    + Frame.MIN_FRAME + " and " + Frame.MAX_FRAME);
+        }
+    }
+
+    /** HELLO's page size, as {@link #requireFrameSize}. */
+    private static void requirePageSize(int pageSize) throws WireException {
+        if (pageSize < 4096 || Integer.bitCount(pageSize) != 1) {
+            throw new WireException(ErrorCode.INCOMPATIBLE, "page_size " + Integer.toUnsignedString(pageSize)
+                    + " is not a power of two >= 4096");
         }
     }
 

@@ -119,7 +119,8 @@ public sealed interface Message {
         public ChunkWords {
             require(words.length >= 1, "CHUNK_WORDS needs at least one word");
             require(firstPfn >= 0 && (firstPfn & 63) == 0, "CHUNK_WORDS first_pfn must be a non-negative multiple of 64");
-            require(firstPfn <= Long.MAX_VALUE - 64L * words.length, "CHUNK_WORDS runs past 2^63");
+            // first_pfn + 64 n <= 2^63, written so that nothing overflows
+            require(firstPfn <= Long.MAX_VALUE - 64L * words.length + 1, "CHUNK_WORDS runs past 2^63");
         }
 
         /** Free pages the chunk marks. */
@@ -165,12 +166,13 @@ public sealed interface Message {
     record ChunkRanges(long commandId, long[] runs) implements Message {
         public ChunkRanges {
             require(runs.length >= 2 && (runs.length & 1) == 0, "CHUNK_RANGES needs at least one (first_pfn, pages) run");
-            long end = 0;
+            long end = 0; // unsigned: a run may end exactly at 2^63
             for (int i = 0; i < runs.length; i += 2) {
                 long first = runs[i];
                 long pages = runs[i + 1];
-                require(first >= 0 && pages >= 1 && first <= Long.MAX_VALUE - pages, "CHUNK_RANGES has an empty or overflowing run");
-                require(first >= end, "CHUNK_RANGES runs are not ascending and disjoint");
+                // first_pfn + pages <= 2^63 is well formed (PROTOCOL.md A.3); whether it is RAM is the session's BAD_HINT
+                require(first >= 0 && pages >= 1 && first <= Long.MAX_VALUE - pages + 1, "CHUNK_RANGES has an empty or overflowing run");
+                require(Long.compareUnsigned(first, end) >= 0, "CHUNK_RANGES runs are not ascending and disjoint");
                 end = first + pages;
             }
         }
@@ -214,7 +216,11 @@ public sealed interface Message {
         }
     }
 
-    /** The guest has sent all it will for {@code commandId}. */
+    /**
+     * The guest has sent all it will for {@code commandId}. The command id and the page total are
+     * any u64: an id that was never issued is the session's BAD_COMMAND_ID, as for chunks, and a
+     * total that does not match is its BAD_HINT (PROTOCOL.md A.4).
+     */
     record BitmapDone(long commandId, long pages, int chunks, int status) implements Message {
         /** The whole bitmap was sent. */
         public static final int COMPLETE = 0;
@@ -222,8 +228,6 @@ public sealed interface Message {
         public static final int STOPPED = 1;
 
         public BitmapDone {
-            require(commandId >= 1, "BITMAP_DONE command id must be >= 1");
-            require(pages >= 0, "BITMAP_DONE pages out of range");
             require(status == COMPLETE || status == STOPPED, "BITMAP_DONE status must be 0 or 1");
         }
 

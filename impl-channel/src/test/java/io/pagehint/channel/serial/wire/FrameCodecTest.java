@@ -163,8 +163,27 @@ class FrameCodecTest {
     @Test
     void runsMustBeAscendingAndDisjoint() {
         assertThatThrownBy(() -> new ChunkRanges(1, new long[] {100, 10, 105, 1})).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ChunkRanges(1, new long[] {Long.MAX_VALUE - 1, 2})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ChunkRanges(1, new long[] {Long.MAX_VALUE - 1, 3})).isInstanceOf(IllegalArgumentException.class);
         assertThat(new ChunkRanges(1, new long[] {100, 10, 110, 1}).pages()).isEqualTo(11);
+    }
+
+    @Test
+    void aRunOrWordsMayEndExactlyAt2To63ButNothingComesAfter() {
+        assertThat(new ChunkRanges(1, new long[] {Long.MAX_VALUE - 1, 2}).pages()).isEqualTo(2);
+        assertThatThrownBy(() -> new ChunkRanges(1, new long[] {Long.MAX_VALUE - 1, 2, 5, 1})).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new ChunkWords(1, (1L << 63) - 128, new long[] {1, 1}).pages()).isEqualTo(2);
+        assertThatThrownBy(() -> new ChunkWords(1, (1L << 63) - 64, new long[] {1, 1})).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aHandshakeFrameSizeOrPageSizeOutOfRangeIsIncompatible() throws IOException {
+        byte[] hello = frames(new Hello(Frame.MAX_FRAME, 4096, 0, 0));
+        // max_frame (payload offset 0) 0x00100001: one byte above MAX_FRAME
+        assertThat(failure(patched(hello, 16, (byte) 1), Direction.GUEST_TO_HOST).code()).isEqualTo(ErrorCode.INCOMPATIBLE);
+        // page_size (payload offset 4) 4096 + 1
+        assertThat(failure(patched(hello, 16 + 4, (byte) 1), Direction.GUEST_TO_HOST).code()).isEqualTo(ErrorCode.INCOMPATIBLE);
+        byte[] welcome = frames(new Welcome(Frame.MAX_FRAME, 0));
+        assertThat(failure(patched(welcome, 16, (byte) 1), Direction.HOST_TO_GUEST).code()).isEqualTo(ErrorCode.INCOMPATIBLE);
     }
 
     @Test
