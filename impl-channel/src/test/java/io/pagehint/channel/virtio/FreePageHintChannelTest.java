@@ -129,6 +129,21 @@ class FreePageHintChannelTest {
     }
 
     @Test
+    void aSlowDeviceOfTheTestsStillHandsEveryHintOnBeforeTheRoundEnds() throws Exception {
+        channel.close();
+        channel = FreePageHintChannel.open(settings(), Duration.ofMillis(100), layout, hostView, publisher);
+        HintSource source = attach();
+        RecordingConsumer consumer = new RecordingConsumer();
+        startRound(source, 3, consumer);
+        driver.sendBlock(8 * MiB, BLOCK);
+        driver.notifyQueue();
+        driver.sendCommandId(Balloon.CMD_ID_STOP);
+        driver.notifyQueue();
+        assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
+        assertThat(((HintChunk.Ranges) consumer.chunks().get(0)).startAndCount()).containsExactly(8 * MiB / 4096, 1024);
+    }
+
+    @Test
     void blocksOutsideAStartedRoundAreIgnoredAndReturned() throws Exception {
         HintSource source = attach();
         driver.sendBlock(8 * MiB, BLOCK); // no round yet
