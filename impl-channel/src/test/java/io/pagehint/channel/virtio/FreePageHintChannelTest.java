@@ -104,6 +104,25 @@ class FreePageHintChannelTest {
     }
 
     @Test
+    void theFreePageQueueExistsOnlyOnceFeaturesAreAcceptedAsPartBSays() throws Exception {
+        driver = ScriptedBalloonDriver.connect(channel.doorbellPath(), guestView);
+        driver.write(Mmio.QUEUE_SEL, 2);
+        assertThat(driver.read(Mmio.QUEUE_SIZE_MAX)).as("B.4: 0 until FEATURES_OK is accepted").isZero();
+        driver.write(Mmio.QUEUE_READY, 1);
+        assertThat(driver.read(Mmio.QUEUE_READY)).as("QueueReady on a queue that reads 0 is ignored").isZero();
+        assertThat(driver.negotiate((1L << Mmio.F_VERSION_1) | (1L << Balloon.F_PAGE_POISON))).isTrue();
+        driver.write(Mmio.QUEUE_SEL, 2);
+        assertThat(driver.read(Mmio.QUEUE_SIZE_MAX)).as("still 0 without FREE_PAGE_HINT").isZero();
+        driver.write(Mmio.STATUS, 0);
+        assertThat(driver.negotiate((1L << Mmio.F_VERSION_1) | (1L << Balloon.F_FREE_PAGE_HINT))).isTrue();
+        driver.write(Mmio.QUEUE_SEL, 2);
+        assertThat(driver.read(Mmio.QUEUE_SIZE_MAX)).isEqualTo(64);
+        driver.write(Mmio.STATUS, 0);
+        driver.write(Mmio.QUEUE_SEL, 2);
+        assertThat(driver.read(Mmio.QUEUE_SIZE_MAX)).as("0 again after a reset").isZero();
+    }
+
+    @Test
     void aRoundCarriesTheDriversBlocksToTheConsumerAndItsStopMakesTheRequestReady() throws Exception {
         HintSource source = attach();
         assertThat(publisher.live().get(0).properties).containsEntry(HintSource.TRANSPORT, HintSource.TRANSPORT_VIRTIO_BALLOON)
