@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class GuestKernel implements HintingSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuestKernel.class);
+    /** The most vCPUs a guest runs; an anonymous page's owner (its vCPU) is below it. */
+    public static final int MAX_VCPUS = 256;
 
     private final GuestPhysicalMemory mem;
     private final KernelGeometry geo;
@@ -101,7 +103,7 @@ public final class GuestKernel implements HintingSupport {
         boot.writeInt(BootBlock.VERSION_OFF, BootBlock.VERSION);
         boot.writeInt(BootBlock.PAGE_SIZE_OFF, geo.pageSize());
         boot.writeInt(BootBlock.FLAGS_OFF, options.flags());
-        boot.writeInt(BootBlock.POISON_OFF, BootOptions.POISON & 0xff);
+        boot.writeInt(BootBlock.FREE_FILL_OFF, options.freeFillField());
         boot.writeLong(BootBlock.FINGERPRINT_OFF, geo.fingerprint());
         boot.writeLong(BootBlock.TOTAL_PAGES_OFF, geo.totalPages());
         boot.writeLong(BootBlock.PFN_LIMIT_OFF, geo.pfnLimit());
