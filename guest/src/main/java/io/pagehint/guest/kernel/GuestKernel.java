@@ -410,6 +410,40 @@ public final class GuestKernel implements HintingSupport {
         }
     }
 
+    /**
+     * Gives every hint block recorded in RAM back to the allocator; returns the pages given back.
+     * What a guest does first when it is taken up after a migration: the hint driver's blocks are
+     * recorded in guest RAM (HINT heads in the memmap, as Linux's driver keeps its list in the
+     * pages' own {@code struct page}), and the round they were taken for ended with the migration —
+     * QEMU sets DONE before it sends the device state, so a Linux guest gives them back on the
+     * destination. Here no device state travels with the RAM, and the driver of the process that
+     * took the blocks is gone, so the kernel taken up gives them back itself, before any driver or
+     * vCPU runs. Reads only head entries (a block's tails are skipped), so it populates nothing new.
+     */
+    public long returnHeldHintBlocks() {
+        if (hintPages() == 0) {
+            return 0;
+        }
+        long pages = 0;
+        long idx = 0;
+        while (idx < geo.totalPages()) {
+            long w = memmap.word0(idx);
+            int state = MemMap.state(w);
+            int order = MemMap.order(w);
+            if (state == MemMap.HINT && order == geo.maxOrder()) {
+                returnHintBlock(geo.pfn(idx));
+                pages += 1L << order;
+            }
+            boolean block = state == MemMap.FREE || state == MemMap.KERNEL || state == MemMap.HINT;
+            idx += block && order <= geo.maxOrder() ? 1L << order : 1;
+        }
+        if (pages > 0) {
+            LOG.info("gave back {} pages in {} hint blocks that the hint driver held when the guest stopped", pages,
+                    pages >> geo.maxOrder());
+        }
+        return pages;
+    }
+
     @Override
     public void registerShrinker(Shrinker shrinker) {
         shrinkers.add(shrinker);

@@ -72,10 +72,12 @@ public final class SelfCheck {
         SelfCheck c = new SelfCheck(ram);
         long pages = c.check();
         long free = 0;
-        for (long f : c.freePages) {
-            free += f;
+        long hint = 0;
+        for (int z = 0; z < ZONES; z++) {
+            free += c.freePages[z];
+            hint += c.statePages[z][MemMap.HINT];
         }
-        return new SelfCheckReport(c.mismatches == 0, pages, c.contentChecked, free, c.mismatches, List.copyOf(c.problems),
+        return new SelfCheckReport(c.mismatches == 0, pages, c.contentChecked, free, hint, c.mismatches, List.copyOf(c.problems),
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
