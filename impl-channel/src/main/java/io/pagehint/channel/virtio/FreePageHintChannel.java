@@ -93,6 +93,7 @@ public final class FreePageHintChannel implements AutoCloseable {
             DoorbellSession session = new DoorbellSession(connection, connection, connection, device, this,
                     settings.vmId(), settings.responseTimeout(), deliveryDelay);
             source.attach(session);
+            device.driverConnected();
             try (AutoCloseable tick = watchdog.every(Watchdog.tickFor(settings.responseTimeout()), () -> {
                 long now = System.nanoTime();
                 session.checkStuckWrite(now);
@@ -117,21 +118,23 @@ public final class FreePageHintChannel implements AutoCloseable {
 
         @Override
         public void ended(DoorbellSession session) {
+            device.driverDisconnected();
             source.detach(session);
             updatePublication();
         }
     }
 
     private synchronized void updatePublication() {
-        boolean ready = device.hintingReady() && !closing;
+        boolean ready = device.worthPublishing(System.nanoTime()) && !closing;
         if (ready && publication == null) {
             publication = publisher.publish(source, Map.of(HintSource.TRANSPORT, HintSource.TRANSPORT_VIRTIO_BALLOON,
                     VirtualMachine.VM_ID, settings.vmId()));
-            LOG.info("{}: virtio balloon driver ready for free page hinting", settings.vmId());
+            LOG.info("{}: virtio balloon driver {}", settings.vmId(), device.hintingReady()
+                    ? "ready for free page hinting" : "connected but cannot hint; requests will say why");
         } else if (!ready && publication != null) {
             publication.withdraw();
             publication = null;
-            LOG.info("{}: virtio balloon driver no longer ready", settings.vmId());
+            LOG.info("{}: virtio balloon driver gone or setting up again", settings.vmId());
         }
     }
 

@@ -163,6 +163,46 @@ class FreePageHintChannelTest {
     }
 
     @Test
+    void aDriverThatCouldNotSetUpItsQueueIsPublishedAndItsRequestsSayWhy() throws Exception {
+        driver = ScriptedBalloonDriver.connect(channel.doorbellPath(), guestView);
+        assertThat(driver.negotiate((1L << Mmio.F_VERSION_1) | (1L << Balloon.F_FREE_PAGE_HINT))).isTrue();
+        driver.write(Mmio.STATUS, Mmio.STATUS_ACKNOWLEDGE | Mmio.STATUS_DRIVER | Mmio.STATUS_FEATURES_OK | Mmio.STATUS_FAILED);
+        HintSource source = publisher.awaitPublications(1, WAIT).source;
+
+        RecordingConsumer consumer = new RecordingConsumer();
+        source.request(new HintRequestOptions(1, false), consumer);
+        assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.UNSUPPORTED);
+        assertThat(consumer.detail()).contains("set FAILED").contains("could not set up its queue");
+    }
+
+    @Test
+    void aDriverThatDoesNotFinishSettingUpIsPublishedAfterTheResponseTimeoutAndItsRequestsSayWhy() throws Exception {
+        driver = ScriptedBalloonDriver.connect(channel.doorbellPath(), guestView);
+        assertThat(driver.negotiate((1L << Mmio.F_VERSION_1) | (1L << Balloon.F_FREE_PAGE_HINT))).isTrue();
+        // ... and no more: a paused guest runs no driver code
+        HintSource source = publisher.awaitPublications(1, WAIT).source;
+
+        RecordingConsumer consumer = new RecordingConsumer();
+        source.request(new HintRequestOptions(1, false), consumer);
+        assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.UNSUPPORTED);
+        assertThat(consumer.detail()).contains("has not finished setting up the device").contains("Status 0xb").contains("paused");
+        driver.close();
+        driver = null;
+        publisher.awaitNoneLive(WAIT);
+    }
+
+    @Test
+    void aRoundWithoutABlockEndsReadyAndSaysWhyThereWasNone() throws Exception {
+        HintSource source = attach();
+        RecordingConsumer consumer = new RecordingConsumer();
+        startRound(source, 4, consumer);
+        driver.sendCommandId(Balloon.CMD_ID_STOP); // no free block of the hint order
+        driver.notifyQueue();
+        assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
+        assertThat(consumer.detail()).contains("hinted no free block");
+    }
+
+    @Test
     void blocksOutsideAStartedRoundAreIgnoredAndReturned() throws Exception {
         HintSource source = attach();
         driver.sendBlock(8 * MiB, BLOCK); // no round yet
