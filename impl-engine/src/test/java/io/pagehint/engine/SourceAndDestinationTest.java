@@ -58,6 +58,18 @@ class SourceAndDestinationTest {
     }
 
     @Test
+    void aSourceThatEndsReadyWithARemarkHasItInTheHintReportsNote() throws Exception {
+        try (ToyGuest guest = new ToyGuest("remark", ToyLayouts.small(), ToyGuest.Behaviour.idle(0.2))) {
+            harness.withHints(guest, 1024, Duration.ZERO).readyRemark("the guest had no free block of its hint order");
+            MigrationHarness.Run run = harness.migrate(guest, MigrationOptions.defaults());
+
+            assertThat(run.source().outcome()).as(run.source().failure()).isEqualTo(MigrationPhase.COMPLETED);
+            assertThat(run.source().hints().note()).as("why, not an empty note")
+                    .endsWith("ended READY: the guest had no free block of its hint order");
+        }
+    }
+
+    @Test
     void aBusyGuestNeedsSeveralRoundsAndArrivesWhole() throws Exception {
         try (ToyGuest guest = new ToyGuest("busy", ToyLayouts.small(), ToyGuest.Behaviour.churn(2, 20, 3))) {
             harness.withHints(guest, 64, Duration.ofMillis(1));

@@ -13,7 +13,8 @@ public interface HintConsumer {
     void onChunk(HintChunk chunk);
 
     /**
-     * The request ended: {@link HintStatus#READY} when the guest sent all it had, otherwise
+     * The request ended: {@link HintStatus#READY} when the guest sent all it had (the detail then
+     * empty, or a remark such as why it had nothing to send), otherwise
      * {@link HintStatus#FAILED} or {@link HintStatus#UNSUPPORTED} with a reason. Called exactly
      * once, after the last {@link #onChunk}.
      */

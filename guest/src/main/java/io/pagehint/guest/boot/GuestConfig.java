@@ -2,6 +2,7 @@ package io.pagehint.guest.boot;
 
 import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.guest.kernel.BootOptions;
+import io.pagehint.guest.kernel.GuestKernel;
 import io.pagehint.guest.vcpu.WorkloadSpec;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -37,8 +38,8 @@ public record GuestConfig(MachineSpec machine, Path ramFile, Path dirtyLog, Path
         Objects.requireNonNull(workload, "workload");
         Objects.requireNonNull(boot, "boot options");
         Objects.requireNonNull(hintPace, "hint pace");
-        if (vcpus < 1 || vcpus > 256) {
-            throw new IllegalArgumentException("vCPUs must be 1..256: " + vcpus);
+        if (vcpus < 1 || vcpus > GuestKernel.MAX_VCPUS) {
+            throw new IllegalArgumentException("vCPUs must be 1.." + GuestKernel.MAX_VCPUS + ": " + vcpus);
         }
     }
 }

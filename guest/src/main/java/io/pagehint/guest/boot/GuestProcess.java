@@ -55,6 +55,10 @@ public final class GuestProcess implements ControlHandler, AutoCloseable {
         GuestProcess g;
         try {
             GuestKernel kernel = config.attach() ? GuestKernel.attach(mem) : GuestKernel.boot(mem, config.boot());
+            if (config.attach()) {
+                // the hint round of the migration that brought this RAM is over: its blocks are free memory again
+                kernel.returnHeldHintBlocks();
+            }
             g = new GuestProcess(config, mem, kernel);
         } catch (RuntimeException e) {
             mem.close();

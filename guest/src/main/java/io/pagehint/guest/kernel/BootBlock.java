@@ -12,14 +12,23 @@ final class BootBlock {
 
     /** "PHKERN01" as a little-endian long. */
     static final long MAGIC = 0x31304E52454B4850L;
-    /** 2: the highest buddy order depends on the page size and is recorded; zone headers grew to hold 16 orders. */
-    static final int VERSION = 2;
+    /**
+     * 2: the highest buddy order depends on the page size and is recorded; zone headers grew to hold 16 orders.
+     * 3: the word after the flags records the free pages' fill redundantly (it was the poison byte, always 0xAA),
+     * so a changed flag no longer hides what the self-check must look for.
+     */
+    static final int VERSION = 3;
 
     static final int MAGIC_OFF = 0x000;
     static final int VERSION_OFF = 0x008;
     static final int PAGE_SIZE_OFF = 0x00C;
     static final int FLAGS_OFF = 0x010;
-    static final int POISON_OFF = 0x014;
+    /**
+     * What every free page holds, repeating the flags on purpose: {@code 0x100 | byte} when free pages
+     * hold a known byte (0x1AA with page poisoning, 0x100 with init-on-free), 0 when they keep
+     * whatever was last written. Must agree with the flags.
+     */
+    static final int FREE_FILL_OFF = 0x014;
     static final int FINGERPRINT_OFF = 0x018;
     static final int TOTAL_PAGES_OFF = 0x020;
     static final int PFN_LIMIT_OFF = 0x028;

@@ -34,6 +34,12 @@ record BootHeader(KernelGeometry geometry, BootOptions options) {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("the boot block holds impossible boot options: " + e.getMessage());
         }
+        int fill = r.readInt(BootBlock.FREE_FILL_OFF);
+        if (fill != options.freeFillField()) {
+            throw new IllegalStateException("the boot block's free-page fill 0x" + Integer.toHexString(fill)
+                    + " disagrees with its boot options (flags 0x" + Integer.toHexString(r.readInt(BootBlock.FLAGS_OFF))
+                    + ", which say 0x" + Integer.toHexString(options.freeFillField()) + ")");
+        }
         KernelGeometry geo = new KernelGeometry(layout, options.freeBitmap() == BootOptions.FreeBitmapMode.KEPT);
         boolean tablesMatch = r.readLong(BootBlock.TOTAL_PAGES_OFF) == geo.totalPages()
                 && r.readLong(BootBlock.PFN_LIMIT_OFF) == geo.pfnLimit()

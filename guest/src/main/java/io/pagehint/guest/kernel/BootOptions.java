@@ -42,6 +42,12 @@ public record BootOptions(boolean initOnAlloc, boolean initOnFree, boolean pageP
         return initOnFree ? OptionalInt.of(0) : OptionalInt.empty();
     }
 
+    /** The boot block's free-page fill word, the flags' redundant record (BootBlock.FREE_FILL_OFF). */
+    int freeFillField() {
+        OptionalInt fill = freePageFill();
+        return fill.isPresent() ? 0x100 | fill.getAsInt() : 0;
+    }
+
     int flags() {
         return (initOnAlloc ? BootBlock.FLAG_INIT_ON_ALLOC : 0)
                 | (initOnFree ? BootBlock.FLAG_INIT_ON_FREE : 0)

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class GuestKernel implements HintingSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuestKernel.class);
+    /** The most vCPUs a guest runs; an anonymous page's owner (its vCPU) is below it. */
+    public static final int MAX_VCPUS = 256;
 
     private final GuestPhysicalMemory mem;
     private final KernelGeometry geo;
@@ -101,7 +103,7 @@ public final class GuestKernel implements HintingSupport {
         boot.writeInt(BootBlock.VERSION_OFF, BootBlock.VERSION);
         boot.writeInt(BootBlock.PAGE_SIZE_OFF, geo.pageSize());
         boot.writeInt(BootBlock.FLAGS_OFF, options.flags());
-        boot.writeInt(BootBlock.POISON_OFF, BootOptions.POISON & 0xff);
+        boot.writeInt(BootBlock.FREE_FILL_OFF, options.freeFillField());
         boot.writeLong(BootBlock.FINGERPRINT_OFF, geo.fingerprint());
         boot.writeLong(BootBlock.TOTAL_PAGES_OFF, geo.totalPages());
         boot.writeLong(BootBlock.PFN_LIMIT_OFF, geo.pfnLimit());
@@ -406,6 +408,40 @@ public final class GuestKernel implements HintingSupport {
         } finally {
             gate.exit();
         }
+    }
+
+    /**
+     * Gives every hint block recorded in RAM back to the allocator; returns the pages given back.
+     * What a guest does first when it is taken up after a migration: the hint driver's blocks are
+     * recorded in guest RAM (HINT heads in the memmap, as Linux's driver keeps its list in the
+     * pages' own {@code struct page}), and the round they were taken for ended with the migration —
+     * QEMU sets DONE before it sends the device state, so a Linux guest gives them back on the
+     * destination. Here no device state travels with the RAM, and the driver of the process that
+     * took the blocks is gone, so the kernel taken up gives them back itself, before any driver or
+     * vCPU runs. Reads only head entries (a block's tails are skipped), so it populates nothing new.
+     */
+    public long returnHeldHintBlocks() {
+        if (hintPages() == 0) {
+            return 0;
+        }
+        long pages = 0;
+        long idx = 0;
+        while (idx < geo.totalPages()) {
+            long w = memmap.word0(idx);
+            int state = MemMap.state(w);
+            int order = MemMap.order(w);
+            if (state == MemMap.HINT && order == geo.maxOrder()) {
+                returnHintBlock(geo.pfn(idx));
+                pages += 1L << order;
+            }
+            boolean block = state == MemMap.FREE || state == MemMap.KERNEL || state == MemMap.HINT;
+            idx += block && order <= geo.maxOrder() ? 1L << order : 1;
+        }
+        if (pages > 0) {
+            LOG.info("gave back {} pages in {} hint blocks that the hint driver held when the guest stopped", pages,
+                    pages >> geo.maxOrder());
+        }
+        return pages;
     }
 
     @Override

@@ -72,10 +72,12 @@ public final class SelfCheck {
         SelfCheck c = new SelfCheck(ram);
         long pages = c.check();
         long free = 0;
-        for (long f : c.freePages) {
-            free += f;
+        long hint = 0;
+        for (int z = 0; z < ZONES; z++) {
+            free += c.freePages[z];
+            hint += c.statePages[z][MemMap.HINT];
         }
-        return new SelfCheckReport(c.mismatches == 0, pages, c.contentChecked, free, c.mismatches, List.copyOf(c.problems),
+        return new SelfCheckReport(c.mismatches == 0, pages, c.contentChecked, free, hint, c.mismatches, List.copyOf(c.problems),
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
@@ -155,6 +157,7 @@ public final class SelfCheck {
             if (pfn >= kernelStart && pfn < kernelEnd && state != MemMap.KERNEL) {
                 problem(pfn, "is in the kernel's own area but is " + MemMap.stateName(state));
             }
+            checkUnusedFields(idx, pfn, state, w);
             long pages = 1L << order;
             statePages[zone][state] += pages;
             tailUntil = idx + pages;
@@ -208,9 +211,45 @@ public final class SelfCheck {
         return fits;
     }
 
+    /**
+     * The fields of an entry that its state does not use are zero: the allocator writes a head entry
+     * with nothing but state, order, zone and owner (the rest cleared), and only the page cache and
+     * the free lists fill in more. So a link on a page that is on no list, a file page on a page that
+     * is not cached, an owner on a page that has none, or a checksum on a page whose content is not
+     * known (its CONTENT_KNOWN flag clear: a page is given a checksum only together with the flag)
+     * is a changed entry.
+     */
+    private void checkUnusedFields(long idx, long pfn, int state, long w) {
+        int flags = MemMap.flags(w);
+        long owner = MemMap.owner(w);
+        boolean linked = state == MemMap.FREE || state == MemMap.CACHE;
+        boolean content = state == MemMap.ANON || state == MemMap.CACHE;
+        int allowedFlags = state == MemMap.CACHE ? MemMap.CONTENT_KNOWN | MemMap.DIRTY
+                : state == MemMap.ANON ? MemMap.CONTENT_KNOWN : 0;
+        String what = "(" + MemMap.stateName(state) + ")";
+        if ((flags & ~allowedFlags) != 0) {
+            problem(pfn, what + " has flags 0x" + Integer.toHexString(flags) + " its state cannot have");
+        }
+        if (state == MemMap.ANON && owner >= GuestKernel.MAX_VCPUS) {
+            problem(pfn, what + " is owned by vCPU " + owner + ", beyond the " + GuestKernel.MAX_VCPUS + " a guest can have");
+        } else if (!content && owner != 0) {
+            problem(pfn, what + " has an owner (" + owner + ") though its state has none");
+        }
+        if (!linked && (memmap.next(idx) != 0 || memmap.prev(idx) != 0)) {
+            problem(pfn, what + " is on no list but has links (next " + memmap.next(idx) + ", prev " + memmap.prev(idx) + ")");
+        }
+        if (state != MemMap.CACHE && (memmap.fileIndex(idx) != 0 || memmap.version(idx) != 0)) {
+            problem(pfn, what + " is not cached but names a file page (index " + memmap.fileIndex(idx)
+                    + ", version " + memmap.version(idx) + ")");
+        }
+        if ((flags & MemMap.CONTENT_KNOWN) == 0 && memmap.checksum(idx) != 0) {
+            problem(pfn, what + " has a checksum but its CONTENT_KNOWN flag is clear: the flag was lost");
+        }
+    }
+
     private void checkAnon(long idx, long pfn, long w) {
         if ((MemMap.flags(w) & MemMap.CONTENT_KNOWN) == 0) {
-            return; // allocated without init and not yet written: its content is undefined
+            return; // allocated without init and not yet written: its content is undefined (its checksum is 0, checked above)
         }
         readPage(pfn);
         if (PageChecksum.of(page, 0, page.length) != memmap.checksum(idx)) {

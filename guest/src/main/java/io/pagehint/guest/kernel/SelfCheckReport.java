@@ -12,11 +12,13 @@ import java.util.List;
  * @param pagesChecked   RAM pages whose state was checked (all of them, when the boot block was good)
  * @param contentChecked pages whose content was read and compared
  * @param freePages      free pages found
+ * @param hintPages      pages in blocks the hint driver held when the guest stopped: free memory the
+ *                       guest gives back to its allocator when it is taken up ({@code guest --attach})
  * @param mismatches     problems found
  * @param problems       the first {@link SelfCheck#MAX_PROBLEMS} problems, each naming its PFN where it has one
  * @param took           how long the check ran
  */
-public record SelfCheckReport(boolean passed, long pagesChecked, long contentChecked, long freePages, long mismatches,
+public record SelfCheckReport(boolean passed, long pagesChecked, long contentChecked, long freePages, long hintPages, long mismatches,
                               List<String> problems, Duration took) {
 
     public SelfCheckReport {
@@ -24,13 +26,13 @@ public record SelfCheckReport(boolean passed, long pagesChecked, long contentChe
     }
 
     public SelfCheckResult toResult() {
-        return new SelfCheckResult(passed, pagesChecked, mismatches, problems, took);
+        return new SelfCheckResult(passed, pagesChecked, mismatches, problems, took, hintPages);
     }
 
     /** The human form: a summary line, then one line per problem. */
     public void print(PrintStream out) {
-        out.printf("self-check %s: %d pages checked, %d by content, %d free, %d mismatches, %d ms%n",
-                passed ? "passed" : "FAILED", pagesChecked, contentChecked, freePages, mismatches, took.toMillis());
+        out.printf("self-check %s: %d pages checked, %d by content, %d free, %d held by the hint driver, %d mismatches, %d ms%n",
+                passed ? "passed" : "FAILED", pagesChecked, contentChecked, freePages, hintPages, mismatches, took.toMillis());
         for (String p : problems) {
             out.println("  " + p);
         }
@@ -46,6 +48,7 @@ public record SelfCheckReport(boolean passed, long pagesChecked, long contentChe
                 .append(",\"pagesChecked\":").append(pagesChecked)
                 .append(",\"contentChecked\":").append(contentChecked)
                 .append(",\"freePages\":").append(freePages)
+                .append(",\"hintPages\":").append(hintPages)
                 .append(",\"mismatches\":").append(mismatches)
                 .append(",\"tookMillis\":").append(took.toMillis())
                 .append(",\"problems\":[");

@@ -86,6 +86,11 @@ final class BalloonDevice {
     private long progressNanos;
     private long staleBuffers;
     private long hintedPages;
+    private long roundPages;
+
+    // the driver behind the doorbell
+    private boolean driverConnected;
+    private long setupSinceNanos = System.nanoTime();
 
     BalloonDevice(String vmId, DeviceMemory memory, UsableRam ram, int queueSizeMax, Duration responseTimeout) {
         if (queueSizeMax < 2 || queueSizeMax > SplitRingLayout.MAX_SIZE || Integer.bitCount(queueSizeMax) != 1) {
@@ -291,7 +296,53 @@ final class BalloonDevice {
         cmdId = Balloon.CMD_ID_STOP;
         poisonVal = 0;
         configGeneration++;
+        setupSinceNanos = System.nanoTime(); // the driver sets the device up again from here
         return o;
+    }
+
+    /** A driver connected to the doorbell: it has the response timeout to set the device up. */
+    synchronized void driverConnected() {
+        driverConnected = true;
+        setupSinceNanos = System.nanoTime();
+    }
+
+    /** The doorbell connection ended. */
+    synchronized void driverDisconnected() {
+        driverConnected = false;
+    }
+
+    /**
+     * Whether the hint source is worth publishing: a driver can hint, or a connected driver cannot
+     * and its requests will say why — it gave up setting the device up (Status FAILED, as a Linux
+     * driver whose probe fails leaves it), or it has not finished within the response timeout (its
+     * guest runs no driver code, or it negotiated no hinting). A driver that is still setting up
+     * within the timeout is not published yet, so a request does not race a normal start.
+     */
+    synchronized boolean worthPublishing(long nowNanos) {
+        return hintingReady() || (driverConnected && ((status & Mmio.STATUS_FAILED) != 0
+                || nowNanos - setupSinceNanos >= responseTimeout.toNanos()));
+    }
+
+    /** Why no round can start now, in the operator's words (PROTOCOL.md B.7). */
+    private String notReadyReason(long nowNanos) {
+        if (!driverConnected) {
+            return "no virtio balloon driver is connected to the doorbell";
+        }
+        if ((status & Mmio.STATUS_FAILED) != 0) {
+            boolean queueMissing = featuresOk && negotiated(Balloon.F_FREE_PAGE_HINT) && freePageQueue == null;
+            return "the guest's virtio balloon driver gave up setting up the device (it set FAILED"
+                    + (queueMissing ? " after the features were accepted, before its free page queue was ready:"
+                    + " it could not set up its queue, e.g. no memory for the rings)" : ")");
+        }
+        if (needsReset) {
+            return "the device needs a reset after an error and the driver has not reset it";
+        }
+        if ((status & Mmio.STATUS_DRIVER_OK) != 0 && !negotiated(Balloon.F_FREE_PAGE_HINT)) {
+            return "the guest's virtio balloon driver did not negotiate free page hinting";
+        }
+        return "the guest's virtio balloon driver has not finished setting up the device in "
+                + (nowNanos - setupSinceNanos) / 1_000_000 + " ms (Status 0x" + Integer.toHexString(status)
+                + ", no DRIVER_OK with a ready free page queue): the guest runs no driver code (paused?)";
     }
 
     /**
@@ -307,6 +358,7 @@ final class BalloonDevice {
         round = Round.IDLE;
         needsReset = true;
         freePageQueue = null;
+        setupSinceNanos = System.nanoTime(); // the driver has the response timeout to reset and set up again
         status |= Mmio.STATUS_DEVICE_NEEDS_RESET;
         if ((status & Mmio.STATUS_DRIVER_OK) != 0) {
             raise(o, Mmio.INTERRUPT_CONFIG_CHANGE);
@@ -366,10 +418,13 @@ final class BalloonDevice {
         }
         if (hints.pages() > 0 && target != null) {
             hintedPages += hints.pages();
+            roundPages += hints.pages();
             o.deliver(target, new HintChunk.Ranges(target.commandId(), hints.toArray()));
         }
         if (roundEnded && target != null) {
-            o.finish(target, HintStatus.READY, "");
+            // a complete round without a block is an answer, not a fault; say why there were none
+            o.finish(target, HintStatus.READY, roundPages > 0 ? ""
+                    : "the guest's driver hinted no free block: it had no free block of its hint order above its watermark");
         }
         return o;
     }
@@ -440,7 +495,7 @@ final class BalloonDevice {
     synchronized Outcome start(ActiveRequest request) {
         Outcome o = Outcome.none();
         if (!hintingReady()) {
-            return o.finish(request, HintStatus.UNSUPPORTED, "no driver with free page hinting is ready");
+            return o.finish(request, HintStatus.UNSUPPORTED, notReadyReason(System.nanoTime()));
         }
         if (negotiated(Balloon.F_PAGE_POISON) && pagePoison().isEmpty()) {
             return o.finish(request, HintStatus.UNSUPPORTED, "the guest's poison value 0x" + Integer.toHexString(poisonVal)
@@ -451,6 +506,7 @@ final class BalloonDevice {
         }
         lastWireId = Balloon.nextCommandId(lastWireId);
         active = request;
+        roundPages = 0;
         round = Round.REQUESTED;
         requestedNanos = System.nanoTime();
         announce(o, lastWireId);

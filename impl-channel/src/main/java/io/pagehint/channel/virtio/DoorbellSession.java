@@ -48,7 +48,7 @@ final class DoorbellSession {
         this(in, out, connection, device, listener, vmId, writeTimeout, Duration.ZERO);
     }
 
-    /** @param deliveryDelay TEST ONLY: a slow device hands each pass's hints on this late (see VirtioSettings) */
+    /** @param deliveryDelay TEST ONLY: a slow device hands each pass's hints on this late (FreePageHintChannel.open, package-private) */
     DoorbellSession(ReadableByteChannel in, WritableByteChannel out, Closeable connection, BalloonDevice device,
                     Listener listener, String vmId, Duration writeTimeout, Duration deliveryDelay) {
         this.stream = new DoorbellStream(in, out);

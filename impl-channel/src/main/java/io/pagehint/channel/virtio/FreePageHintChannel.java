@@ -11,6 +11,7 @@ import io.pagehint.channel.socket.UnixSocketServer;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ public final class FreePageHintChannel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FreePageHintChannel.class);
 
     private final VirtioSettings settings;
+    private final Duration deliveryDelay;
     private final BalloonDevice device;
     private final VirtioHintSource source;
     private final HintSourcePublisher publisher;
@@ -34,9 +36,13 @@ public final class FreePageHintChannel implements AutoCloseable {
     private HintSourcePublisher.Publication publication;
     private boolean closing;
 
-    private FreePageHintChannel(VirtioSettings settings, GuestMemoryLayout layout, DeviceMemory memory,
-                                HintSourcePublisher publisher) throws IOException {
+    private FreePageHintChannel(VirtioSettings settings, Duration deliveryDelay, GuestMemoryLayout layout,
+                                DeviceMemory memory, HintSourcePublisher publisher) throws IOException {
+        if (deliveryDelay.isNegative()) {
+            throw new IllegalArgumentException("a delivery delay must not be negative");
+        }
         this.settings = settings;
+        this.deliveryDelay = deliveryDelay;
         this.device = new BalloonDevice(settings.vmId(), memory, new UsableRam(layout), settings.queueSize(), settings.responseTimeout());
         this.source = new VirtioHintSource(device);
         this.publisher = publisher;
@@ -52,7 +58,17 @@ public final class FreePageHintChannel implements AutoCloseable {
     /** Creates the device and listens for its driver on the doorbell socket. */
     public static FreePageHintChannel open(VirtioSettings settings, GuestMemoryLayout layout, DeviceMemory memory,
                                            HintSourcePublisher publisher) throws IOException {
-        FreePageHintChannel c = new FreePageHintChannel(settings, layout, memory, publisher);
+        return open(settings, Duration.ZERO, layout, memory, publisher);
+    }
+
+    /**
+     * For tests only, and so not reachable from the component's configuration: a slow device, like
+     * a QEMU iothread that falls behind, hands the hints of each pass over the queue on
+     * {@code deliveryDelay} after it took the buffers (and returned them used to the guest).
+     */
+    static FreePageHintChannel open(VirtioSettings settings, Duration deliveryDelay, GuestMemoryLayout layout,
+                                    DeviceMemory memory, HintSourcePublisher publisher) throws IOException {
+        FreePageHintChannel c = new FreePageHintChannel(settings, deliveryDelay, layout, memory, publisher);
         LOG.info("{}: virtio free-page-hint device listening on {}", settings.vmId(), c.server.path());
         return c;
     }
@@ -75,8 +91,9 @@ public final class FreePageHintChannel implements AutoCloseable {
         @Override
         public void serve(SocketChannel connection) {
             DoorbellSession session = new DoorbellSession(connection, connection, connection, device, this,
-                    settings.vmId(), settings.responseTimeout(), settings.deliveryDelay());
+                    settings.vmId(), settings.responseTimeout(), deliveryDelay);
             source.attach(session);
+            device.driverConnected();
             try (AutoCloseable tick = watchdog.every(Watchdog.tickFor(settings.responseTimeout()), () -> {
                 long now = System.nanoTime();
                 session.checkStuckWrite(now);
@@ -101,21 +118,23 @@ public final class FreePageHintChannel implements AutoCloseable {
 
         @Override
         public void ended(DoorbellSession session) {
+            device.driverDisconnected();
             source.detach(session);
             updatePublication();
         }
     }
 
     private synchronized void updatePublication() {
-        boolean ready = device.hintingReady() && !closing;
+        boolean ready = device.worthPublishing(System.nanoTime()) && !closing;
         if (ready && publication == null) {
             publication = publisher.publish(source, Map.of(HintSource.TRANSPORT, HintSource.TRANSPORT_VIRTIO_BALLOON,
                     VirtualMachine.VM_ID, settings.vmId()));
-            LOG.info("{}: virtio balloon driver ready for free page hinting", settings.vmId());
+            LOG.info("{}: virtio balloon driver {}", settings.vmId(), device.hintingReady()
+                    ? "ready for free page hinting" : "connected but cannot hint; requests will say why");
         } else if (!ready && publication != null) {
             publication.withdraw();
             publication = null;
-            LOG.info("{}: virtio balloon driver no longer ready", settings.vmId());
+            LOG.info("{}: virtio balloon driver gone or setting up again", settings.vmId());
         }
     }
 

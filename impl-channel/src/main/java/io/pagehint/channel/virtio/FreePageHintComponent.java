@@ -40,7 +40,7 @@ public final class FreePageHintComponent {
                     + vm.id() + "; set vm.target to (vm.id=" + config.vm_id() + ")");
         }
         VirtioSettings settings = new VirtioSettings(config.vm_id(), Path.of(config.doorbell_path()), config.queue_size(),
-                Duration.ofMillis(config.response_timeout_ms()), Duration.ofMillis(config.test_delivery_delay_ms()));
+                Duration.ofMillis(config.response_timeout_ms()));
         channel = FreePageHintChannel.open(settings, vm.layout(), vm.deviceMemory(), new ServicePublisher(context));
     }
 

@@ -22,8 +22,4 @@ public @interface FreePageHintConfig {
 
     @AttributeDefinition(name = "Response timeout", description = "Milliseconds the driver may take to acknowledge a command id or make progress in a round.")
     long response_timeout_ms() default 5000;
-
-    @AttributeDefinition(name = "Delivery delay (tests only)", description = "TEST ONLY, leave at 0: a slow device "
-            + "(a QEMU iothread that falls behind) hands the hints of each pass on this many milliseconds late.")
-    long test_delivery_delay_ms() default 0;
 }

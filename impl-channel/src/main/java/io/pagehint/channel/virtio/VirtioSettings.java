@@ -10,16 +10,8 @@ import java.time.Duration;
  * @param doorbellPath    the UNIX socket that carries register accesses and interrupts
  * @param queueSize       QueueSizeMax of the free page queue: a power of two from 2 to 32768
  * @param responseTimeout how long the driver may take to acknowledge an id or make progress in a round
- * @param deliveryDelay   TEST ONLY, zero otherwise: a slow device, like a QEMU iothread that falls
- *                        behind: the hints of each pass over the queue are handed on this long after
- *                        the buffers were taken (and returned used to the guest)
  */
-public record VirtioSettings(String vmId, Path doorbellPath, int queueSize, Duration responseTimeout,
-                             Duration deliveryDelay) {
-
-    public VirtioSettings(String vmId, Path doorbellPath, int queueSize, Duration responseTimeout) {
-        this(vmId, doorbellPath, queueSize, responseTimeout, Duration.ZERO);
-    }
+public record VirtioSettings(String vmId, Path doorbellPath, int queueSize, Duration responseTimeout) {
 
     /** The VendorID register: "PHNT" read as a little-endian u32. */
     public static final int VENDOR_ID = 0x544E4850;
@@ -33,9 +25,6 @@ public record VirtioSettings(String vmId, Path doorbellPath, int queueSize, Dura
         }
         if (responseTimeout.isNegative() || responseTimeout.isZero()) {
             throw new IllegalArgumentException("response.timeout.ms must be positive");
-        }
-        if (deliveryDelay == null || deliveryDelay.isNegative()) {
-            throw new IllegalArgumentException("test.delivery.delay.ms must not be negative");
         }
     }
 

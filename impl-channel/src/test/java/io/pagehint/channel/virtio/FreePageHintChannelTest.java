@@ -104,6 +104,25 @@ class FreePageHintChannelTest {
     }
 
     @Test
+    void theFreePageQueueExistsOnlyOnceFeaturesAreAcceptedAsPartBSays() throws Exception {
+        driver = ScriptedBalloonDriver.connect(channel.doorbellPath(), guestView);
+        driver.write(Mmio.QUEUE_SEL, 2);
+        assertThat(driver.read(Mmio.QUEUE_SIZE_MAX)).as("B.4: 0 until FEATURES_OK is accepted").isZero();
+        driver.write(Mmio.QUEUE_READY, 1);
+        assertThat(driver.read(Mmio.QUEUE_READY)).as("QueueReady on a queue that reads 0 is ignored").isZero();
+        assertThat(driver.negotiate((1L << Mmio.F_VERSION_1) | (1L << Balloon.F_PAGE_POISON))).isTrue();
+        driver.write(Mmio.QUEUE_SEL, 2);
+        assertThat(driver.read(Mmio.QUEUE_SIZE_MAX)).as("still 0 without FREE_PAGE_HINT").isZero();
+        driver.write(Mmio.STATUS, 0);
+        assertThat(driver.negotiate((1L << Mmio.F_VERSION_1) | (1L << Balloon.F_FREE_PAGE_HINT))).isTrue();
+        driver.write(Mmio.QUEUE_SEL, 2);
+        assertThat(driver.read(Mmio.QUEUE_SIZE_MAX)).isEqualTo(64);
+        driver.write(Mmio.STATUS, 0);
+        driver.write(Mmio.QUEUE_SEL, 2);
+        assertThat(driver.read(Mmio.QUEUE_SIZE_MAX)).as("0 again after a reset").isZero();
+    }
+
+    @Test
     void aRoundCarriesTheDriversBlocksToTheConsumerAndItsStopMakesTheRequestReady() throws Exception {
         HintSource source = attach();
         assertThat(publisher.live().get(0).properties).containsEntry(HintSource.TRANSPORT, HintSource.TRANSPORT_VIRTIO_BALLOON)
@@ -126,6 +145,61 @@ class FreePageHintChannelTest {
         assertThat(chunk.startAndCount()).as("adjacent blocks merged")
                 .containsExactly(8 * MiB / 4096, 2048, (HIGH + 16 * MiB) / 4096, 1024);
         assertThat(driver.reclaim()).as("every buffer comes back used").isEqualTo(5);
+    }
+
+    @Test
+    void aSlowDeviceOfTheTestsStillHandsEveryHintOnBeforeTheRoundEnds() throws Exception {
+        channel.close();
+        channel = FreePageHintChannel.open(settings(), Duration.ofMillis(100), layout, hostView, publisher);
+        HintSource source = attach();
+        RecordingConsumer consumer = new RecordingConsumer();
+        startRound(source, 3, consumer);
+        driver.sendBlock(8 * MiB, BLOCK);
+        driver.notifyQueue();
+        driver.sendCommandId(Balloon.CMD_ID_STOP);
+        driver.notifyQueue();
+        assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
+        assertThat(((HintChunk.Ranges) consumer.chunks().get(0)).startAndCount()).containsExactly(8 * MiB / 4096, 1024);
+    }
+
+    @Test
+    void aDriverThatCouldNotSetUpItsQueueIsPublishedAndItsRequestsSayWhy() throws Exception {
+        driver = ScriptedBalloonDriver.connect(channel.doorbellPath(), guestView);
+        assertThat(driver.negotiate((1L << Mmio.F_VERSION_1) | (1L << Balloon.F_FREE_PAGE_HINT))).isTrue();
+        driver.write(Mmio.STATUS, Mmio.STATUS_ACKNOWLEDGE | Mmio.STATUS_DRIVER | Mmio.STATUS_FEATURES_OK | Mmio.STATUS_FAILED);
+        HintSource source = publisher.awaitPublications(1, WAIT).source;
+
+        RecordingConsumer consumer = new RecordingConsumer();
+        source.request(new HintRequestOptions(1, false), consumer);
+        assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.UNSUPPORTED);
+        assertThat(consumer.detail()).contains("set FAILED").contains("could not set up its queue");
+    }
+
+    @Test
+    void aDriverThatDoesNotFinishSettingUpIsPublishedAfterTheResponseTimeoutAndItsRequestsSayWhy() throws Exception {
+        driver = ScriptedBalloonDriver.connect(channel.doorbellPath(), guestView);
+        assertThat(driver.negotiate((1L << Mmio.F_VERSION_1) | (1L << Balloon.F_FREE_PAGE_HINT))).isTrue();
+        // ... and no more: a paused guest runs no driver code
+        HintSource source = publisher.awaitPublications(1, WAIT).source;
+
+        RecordingConsumer consumer = new RecordingConsumer();
+        source.request(new HintRequestOptions(1, false), consumer);
+        assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.UNSUPPORTED);
+        assertThat(consumer.detail()).contains("has not finished setting up the device").contains("Status 0xb").contains("paused");
+        driver.close();
+        driver = null;
+        publisher.awaitNoneLive(WAIT);
+    }
+
+    @Test
+    void aRoundWithoutABlockEndsReadyAndSaysWhyThereWasNone() throws Exception {
+        HintSource source = attach();
+        RecordingConsumer consumer = new RecordingConsumer();
+        startRound(source, 4, consumer);
+        driver.sendCommandId(Balloon.CMD_ID_STOP); // no free block of the hint order
+        driver.notifyQueue();
+        assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
+        assertThat(consumer.detail()).contains("hinted no free block");
     }
 
     @Test

@@ -184,6 +184,9 @@ public final class HintRounds {
         }
         if ((status == HintStatus.UNSUPPORTED || status == HintStatus.FAILED) && note.isEmpty() && !stopped) {
             note = "request " + commandId + " ended " + status + (detail == null || detail.isEmpty() ? "" : ": " + detail);
+        } else if (status == HintStatus.READY && detail != null && !detail.isEmpty() && note.isEmpty() && !stopped) {
+            // a complete answer with a remark from the source (e.g. why it hinted nothing)
+            note = "request " + commandId + " ended READY: " + detail;
         }
     }
 

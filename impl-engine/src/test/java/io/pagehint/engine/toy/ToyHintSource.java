@@ -61,6 +61,13 @@ public final class ToyHintSource implements HintSource {
         return p == null ? OptionalInt.empty() : OptionalInt.of(p);
     }
 
+    private volatile String readyRemark = "";
+
+    /** What each request says when it ends READY (a source's remark, e.g. why it had nothing); empty by default. */
+    public void readyRemark(String remark) {
+        this.readyRemark = remark;
+    }
+
     @Override
     public HintRequest request(HintRequestOptions options, HintConsumer consumer) {
         requests.incrementAndGet();
@@ -117,7 +124,7 @@ public final class ToyHintSource implements HintSource {
             synchronized (delivery) {
                 if (!stopped) {
                     status = HintStatus.READY;
-                    consumer.onFinished(id, HintStatus.READY, "");
+                    consumer.onFinished(id, HintStatus.READY, readyRemark);
                 }
             }
         }

@@ -73,6 +73,7 @@ public final class ReportJson {
         o.addProperty("passed", s.passed());
         o.addProperty("pagesChecked", s.pagesChecked());
         o.addProperty("mismatches", s.mismatches());
+        o.addProperty("hintPagesHeld", s.hintPagesHeld());
         JsonArray p = new JsonArray();
         s.problems().forEach(p::add);
         o.add("problems", p);

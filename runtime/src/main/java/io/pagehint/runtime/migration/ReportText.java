@@ -79,7 +79,8 @@ public final class ReportText {
         if (s.isNotChecked()) {
             return "not checked";
         }
-        return (s.passed() ? "passed, " : "FAILED, " + s.mismatches() + " mismatches, ") + s.pagesChecked() + " pages";
+        return (s.passed() ? "passed, " : "FAILED, " + s.mismatches() + " mismatches, ") + s.pagesChecked() + " pages"
+                + (s.hintPagesHeld() == 0 ? "" : ", " + s.hintPagesHeld() + " hinted pages handed back to the guest when it is taken up");
     }
 
     static String ms(Duration d) {

@@ -55,6 +55,12 @@ public final class VirtioBalloonDriver extends ReconnectingDriver {
     static final int POST_BATCH = 32;
     /** Wakes the idle driver to look for interrupts it might have missed while the doorbell was busy. */
     private static final Duration IDLE_WAIT = Duration.ofMillis(500);
+    /**
+     * How long a driver that could not set up its queue stays FAILED before it resets the device
+     * and tries again (Linux does not retry a failed probe; a guest under pressure may have memory
+     * for its rings later).
+     */
+    static final Duration SETUP_RETRY = Duration.ofSeconds(10);
 
     private final HintingSupport kernel;
     private final DeviceMemory memory;
@@ -109,10 +115,21 @@ public final class VirtioBalloonDriver extends ReconnectingDriver {
         try (DoorbellClient mmio = new DoorbellClient(connection)) {
             Device device = new Device(mmio);
             while (!isClosed()) {
-                if (device.initialize()) {
+                boolean hinting;
+                try {
+                    hinting = device.initialize();
+                } catch (NoMemoryForQueue e) {
+                    // as a Linux driver whose probe fails: FAILED tells the device why nothing will come
+                    LOG.warn("could not set up the free page queue: {}; the device is told FAILED, trying again in {} s",
+                            e.getMessage(), SETUP_RETRY.toSeconds());
+                    device.fail();
+                    device.idle(SETUP_RETRY);
+                    continue;
+                }
+                if (hinting) {
                     device.run();
                 } else {
-                    device.idle(); // no free page hinting offered: stay attached, do nothing
+                    device.idle(null); // no free page hinting offered: stay attached, do nothing
                 }
             }
         }
@@ -151,8 +168,16 @@ public final class VirtioBalloonDriver extends ReconnectingDriver {
         return n;
     }
 
+    /** The kernel had no memory for the free page queue's rings. */
+    private static final class NoMemoryForQueue extends Exception {
+        NoMemoryForQueue(String message) {
+            super(message);
+        }
+    }
+
     /** One device behind one doorbell connection. */
     private final class Device {
+        private int status;
         private final DoorbellClient mmio;
         private DriverVirtqueue<Object> queue;
         private int queueIndex;
@@ -168,14 +193,14 @@ public final class VirtioBalloonDriver extends ReconnectingDriver {
          * features, FEATURES_OK, the free page queue, DRIVER_OK. Returns false if the device offers
          * no free page hinting.
          */
-        boolean initialize() throws IOException {
+        boolean initialize() throws IOException, NoMemoryForQueue {
             if (mmio.read(Mmio.MAGIC_VALUE, 4) != Mmio.MAGIC || mmio.read(Mmio.VERSION, 4) != Mmio.MMIO_VERSION
                     || mmio.read(Mmio.DEVICE_ID, 4) != Balloon.DEVICE_ID) {
                 throw new IOException("the doorbell does not lead to a virtio-mmio balloon device");
             }
             returnBlocks(Long.MAX_VALUE);
             mmio.write(Mmio.STATUS, 4, 0);
-            int status = Mmio.STATUS_ACKNOWLEDGE | Mmio.STATUS_DRIVER;
+            status = Mmio.STATUS_ACKNOWLEDGE | Mmio.STATUS_DRIVER;
             mmio.write(Mmio.STATUS, 4, Mmio.STATUS_ACKNOWLEDGE);
             mmio.write(Mmio.STATUS, 4, status);
             mmio.write(Mmio.DEVICE_FEATURES_SEL, 4, 0);
@@ -211,7 +236,12 @@ public final class VirtioBalloonDriver extends ReconnectingDriver {
             return true;
         }
 
-        private void setUpQueue(int index) throws IOException {
+        /** Sets FAILED on top of what the driver has set (virtio 1.x: the driver gave up on the device). */
+        void fail() throws IOException {
+            mmio.write(Mmio.STATUS, 4, status | Mmio.STATUS_FAILED);
+        }
+
+        private void setUpQueue(int index) throws IOException, NoMemoryForQueue {
             queueIndex = index;
             mmio.write(Mmio.QUEUE_SEL, 4, index);
             long max = mmio.read(Mmio.QUEUE_SIZE_MAX, 4);
@@ -223,7 +253,11 @@ public final class VirtioBalloonDriver extends ReconnectingDriver {
                 // allocated once for the preferred size and reused after every reset and reconnect
                 long bytes = SplitRingLayout.contiguousBytes(PREFERRED_QUEUE_SIZE) + 2L * Balloon.CMD_ID_BYTES;
                 int order = 64 - Long.numberOfLeadingZeros((bytes + pageSize - 1) / pageSize - 1);
-                ringBase = kernel.allocKernelPages(order) * pageSize;
+                try {
+                    ringBase = kernel.allocKernelPages(order) * pageSize;
+                } catch (IllegalStateException e) {
+                    throw new NoMemoryForQueue(e.getMessage());
+                }
                 cmdActiveSlot = ringBase + SplitRingLayout.contiguousBytes(PREFERRED_QUEUE_SIZE);
                 cmdStopSlot = cmdActiveSlot + Balloon.CMD_ID_BYTES;
             }
@@ -268,9 +302,10 @@ public final class VirtioBalloonDriver extends ReconnectingDriver {
             }
         }
 
-        /** With no free page hinting to do, waits for the doorbell to close. */
-        void idle() throws IOException {
-            while (!isClosed()) {
+        /** With no free page hinting to do, waits for the doorbell to close, or {@code limit} (null: no limit). */
+        void idle(Duration limit) throws IOException {
+            long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+            while (!isClosed() && System.nanoTime() < deadline) {
                 mmio.awaitInterrupts(IDLE_WAIT);
             }
         }

@@ -13,8 +13,12 @@ import io.pagehint.channel.testing.RecordingConsumer;
 import io.pagehint.channel.testing.RecordingPublisher;
 import io.pagehint.channel.virtio.FreePageHintChannel;
 import io.pagehint.channel.virtio.VirtioSettings;
+import io.pagehint.guest.control.GuestStatus;
 import io.pagehint.guest.driver.GuestFixture;
+import io.pagehint.guest.kernel.SelfCheck;
+import io.pagehint.guest.kernel.SelfCheckReport;
 import io.pagehint.guest.ram.GuestPhysicalMemory;
+import io.pagehint.guest.ram.RamImage;
 import io.pagehint.guest.testing.GuestProcessHandle;
 import io.pagehint.guest.testing.TestLayouts;
 import java.io.IOException;
@@ -69,6 +73,55 @@ class VirtioAcrossProcessesIT {
             request.close();
             GuestFixture.await(() -> hintPages(guest, layout) == 0, WAIT, "the guest to give its blocks back on DONE");
             assertThat(guest.process().isAlive()).isTrue();
+        }
+    }
+
+    /**
+     * The source guest stops in the middle of a hinted migration, its driver holding the blocks it
+     * hinted (DONE never reaches it: it is paused, then gone); the RAM file is what a destination
+     * receives, as it was at the stop. The
+     * destination's self-check counts what the driver held, and the guest taken up from that RAM
+     * has it back on its free lists before it runs anything, with no device and no operator action.
+     */
+    @Test
+    void aGuestTakenUpAfterAHintedMigrationHasTheBlocksItsDriverHeldBack() throws Exception {
+        Path doorbell = dir.resolve("doorbell");
+        GuestMemoryLayout layout = TestLayouts.x86(new MachineSpec("x86_64", "q35", 512L << 20));
+        RecordingPublisher publisher = new RecordingPublisher();
+        try (GuestProcessHandle guest = GuestProcessHandle.start("512M", "--virtio", doorbell.toString());
+             GuestPhysicalMemory deviceMemory = GuestPhysicalMemory.open(guest.ramFile(), guest.dirtyLog(), layout);
+             FreePageHintChannel channel = FreePageHintChannel.open(VirtioSettings.defaults("vm-v", doorbell), layout,
+                     deviceMemory, publisher)) {
+            HintSource source = publisher.awaitPublications(1, WAIT).source;
+            RecordingConsumer consumer = new RecordingConsumer();
+            source.request(new HintRequestOptions(1, false), consumer);
+            assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
+            guest.control().pause(GuestProcessHandle.TIMEOUT); // the stop: the round's blocks are still held
+            GuestStatus stopped = guest.status();
+            long held = stopped.hintPages();
+            assertThat(held).as("the driver holds the blocks it hinted").isGreaterThan(50_000);
+            // the source is gone as it stopped (a QUIT would let its driver give the blocks back first)
+            guest.process().destroyForcibly().waitFor();
+            java.nio.file.Files.delete(guest.controlSocket());
+
+            SelfCheckReport arrived;
+            try (RamImage ram = RamImage.open(guest.ramFile(), layout)) {
+                arrived = SelfCheck.run(ram);
+            }
+            assertThat(arrived.problems()).isEmpty();
+            assertThat(arrived.hintPages()).as("the destination's check says what goes back").isEqualTo(held);
+            assertThat(arrived.toResult().hintPagesHeld()).isEqualTo(held);
+
+            java.nio.file.Files.delete(guest.dirtyLog());
+            guest.relaunch("--attach", "--paused");
+            GuestStatus taken = guest.status();
+            assertThat(taken.hintPages()).as("nothing is held any more").isZero();
+            assertThat(taken.freePages()).as("the held blocks are free again").isEqualTo(stopped.freePages() + held);
+            try (RamImage ram = RamImage.open(guest.ramFile(), layout)) {
+                SelfCheckReport after = SelfCheck.run(ram);
+                assertThat(after.problems()).isEmpty();
+                assertThat(after.hintPages()).isZero();
+            }
         }
     }
 }

@@ -83,6 +83,29 @@ class VirtioBalloonDriverTest {
     }
 
     @Test
+    void aDriverWithNoMemoryForItsRingsTellsTheDeviceFailedAndTheRequestSaysSo() throws Exception {
+        GuestKernel kernel = boot(BootOptions.defaults());
+        while (kernel.allocAnon(0) >= 0) {
+            // memory pressure: the workloads took everything above the watermark
+        }
+        int rings = 0;
+        try {
+            while (true) {
+                kernel.allocKernelPages(3); // and the kernel the reserve, in pieces as large as the rings
+                rings++;
+            }
+        } catch (IllegalStateException expected) {
+            assertThat(rings).isPositive();
+        }
+        HintSource source = connect(kernel, settings());
+        RecordingConsumer consumer = new RecordingConsumer();
+        source.request(new HintRequestOptions(1, false), consumer);
+        assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.UNSUPPORTED);
+        assertThat(consumer.detail()).contains("set FAILED").contains("could not set up its queue");
+        assertThat(kernel.hintPages()).isZero();
+    }
+
+    @Test
     void aRoundHintsEveryWholeFreeBlockAndDoneGivesThemAllBack() throws Exception {
         GuestKernel kernel = boot(BootOptions.defaults());
         PageBitmap freeBefore = guest.freePages();
