@@ -10,6 +10,8 @@ import io.pagehint.api.tighten.BitmapTightener;
 import io.pagehint.api.vm.IncomingVm;
 import io.pagehint.api.vm.VirtualMachine;
 import io.pagehint.engine.destination.DestinationMigration;
+import io.pagehint.engine.events.MigrationEventPoster;
+import io.pagehint.engine.events.MigrationLog;
 import io.pagehint.engine.report.Events;
 import io.pagehint.engine.source.SourceMigration;
 import java.io.IOException;
@@ -35,6 +37,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -90,6 +93,8 @@ public final class MigrationEngine implements MigrationService {
     private final List<MigrationListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<Migration> active = ConcurrentHashMap.newKeySet();
     private final Services services = new RegistryServices();
+    /** Lifecycle and progress to EventAdmin, when there is one (README, "Events"). */
+    private final MigrationEventPoster eventPoster = new MigrationEventPoster();
 
     @Activate
     public MigrationEngine(Config config) {
@@ -113,15 +118,15 @@ public final class MigrationEngine implements MigrationService {
         Objects.requireNonNull(vm, "vm");
         Objects.requireNonNull(destination, "destination");
         SourceMigration m = new SourceMigration(vm, destination, options == null ? MigrationOptions.defaults() : options,
-                services, settings, commandIds, new Events(listener, () -> listeners));
-        start(m, m);
+                services, settings, commandIds, new Events(listener, () -> listeners, eventPoster));
+        start(m, m, vm.id(), destination.getHostString() + ":" + destination.getPort());
         return m;
     }
 
     @Override
     public IncomingMigration receive(InetSocketAddress listen, IncomingVm vm, MigrationListener listener) throws IOException {
-        DestinationMigration m = new DestinationMigration(listen, vm, settings, new Events(listener, () -> listeners));
-        start(m, m);
+        DestinationMigration m = new DestinationMigration(listen, vm, settings, new Events(listener, () -> listeners, eventPoster));
+        start(m, m, vm.id(), m.address().getHostString() + ":" + m.address().getPort());
         return m;
     }
 
@@ -130,10 +135,22 @@ public final class MigrationEngine implements MigrationService {
         return List.copyOf(active);
     }
 
-    private void start(Migration m, Runnable body) {
+    private void start(Migration m, Runnable body, String vmId, String peer) {
         active.add(m);
-        m.result().whenComplete((r, e) -> active.remove(m));
-        Thread t = new Thread(body, "pagehint-" + m.role().name().toLowerCase() + "-" + m.id().substring(0, 8));
+        m.result().whenComplete((r, e) -> {
+            active.remove(m);
+            if (r != null) {
+                MigrationLog.ended(r);
+                eventPoster.ended(r);
+            }
+        });
+        Runnable announced = () -> {
+            // on the migration's thread, so EventAdmin delivers STARTED before its progress
+            MigrationLog.started(m.id(), m.role(), vmId, peer);
+            eventPoster.started(m.id(), m.role(), vmId, peer);
+            body.run();
+        };
+        Thread t = new Thread(announced, "pagehint-" + m.role().name().toLowerCase() + "-" + m.id().substring(0, 8));
         t.start();
     }
 
@@ -186,6 +203,17 @@ public final class MigrationEngine implements MigrationService {
 
     public void removeListener(MigrationListener listener) {
         listeners.remove(listener);
+    }
+
+    /** Optional: without an EventAdmin the engine posts no events and misses nothing else. */
+    @Reference(service = EventAdmin.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    public void setEventAdmin(EventAdmin admin) {
+        eventPoster.eventAdmin(admin);
+    }
+
+    public void unsetEventAdmin(EventAdmin admin) {
+        eventPoster.eventAdminGone(admin);
     }
 
     private void serviceGone(Object service, String what) {

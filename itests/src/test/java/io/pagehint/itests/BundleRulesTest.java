@@ -98,6 +98,29 @@ class BundleRulesTest {
         assertThat(unversioned).as("exported without a version").isEmpty();
     }
 
+    /**
+     * A VMM registers its {@code VirtualMachine} services when its guests start, long after the bundles
+     * are deployed: a bundle other than the reference guest (which provides them) that requires one
+     * mandatorily is refused by the resolvers that honour service requirements (Karaf's, bnd's).
+     */
+    @Test
+    void noBundleRequiresAVirtualMachineToResolve() throws IOException {
+        List<String> mandatory = new ArrayList<>();
+        for (File jar : RuntimeBundles.pagehint()) {
+            if (jar.getName().startsWith("io.pagehint.guest-")) {
+                continue;
+            }
+            for (ManifestHeader clause : ManifestHeader.parse(manifest(jar).getMainAttributes().getValue("Require-Capability"))) {
+                String filter = clause.parameters().getOrDefault("filter:", "");
+                if (clause.names().contains("osgi.service") && filter.contains("io.pagehint.api.vm.")
+                        && !"optional".equals(clause.parameters().get("resolution:"))) {
+                    mandatory.add(jar.getName() + ": " + filter);
+                }
+            }
+        }
+        assertThat(mandatory).as("mandatory osgi.service requirements on a VMM's services").isEmpty();
+    }
+
     @Test
     void headersAreSplitOnlyOutsideQuotes() {
         List<ManifestHeader> h = ManifestHeader.parse(

@@ -55,4 +55,49 @@ class HintsCommandIT {
             }
         }
     }
+
+    /**
+     * A command prints its own output: the framework's INFO lines (the channel's port opening, the
+     * guest driver connecting) stay off the console unless asked for with {@code --verbose}, and go to
+     * the file {@code --log-file} names.
+     */
+    @org.junit.jupiter.api.Test
+    void frameworkInfoLinesStayOffTheConsoleUnlessAskedForOrGoToTheLogFile() throws Exception {
+        MachineSpec machine = new MachineSpec("x86_64", "q35", 256L << 20);
+        try (GuestRun guest = GuestRun.start(dir, "g2", machine, "serial", List.of(), List.of("-Xmx256m"))) {
+            guest.awaitSettled(WAIT);
+            GuestFiles f = guest.files();
+            List<String> hints = List.of("hints", "--ram-file", f.ramFile().toString(), "--dirty-log",
+                    f.dirtyLog().toString(), "--guest-control", f.control().toString(), "--machine", "q35", "--ram", "256M",
+                    "--channel", "serial", "--channel-socket", guest.channelSocket().toString(), "--json");
+            String portOpened = "INFO io.pagehint.channel.serial.SerialChannel - \\S+: virtio-serial hint port listening";
+
+            Run quiet = run("quiet", List.of(), hints);
+            assertThat(quiet.err()).as("stderr by default").doesNotContain(" INFO ");
+            JsonParser.parseString(quiet.out()).getAsJsonObject();
+
+            Path logFile = dir.resolve("framework.log");
+            Run logged = run("logged", List.of("--log-file", logFile.toString()), hints);
+            assertThat(logged.err()).as("stderr with --log-file").doesNotContain(" INFO ");
+            assertThat(java.nio.file.Files.readString(logFile)).containsPattern(portOpened);
+            JsonParser.parseString(logged.out()).getAsJsonObject();
+
+            Run verbose = run("verbose", List.of("--verbose"), hints);
+            assertThat(verbose.err()).as("stderr with --verbose").containsPattern(portOpened);
+            JsonParser.parseString(verbose.out()).getAsJsonObject();
+        }
+    }
+
+    private record Run(String out, String err) {
+    }
+
+    private Run run(String name, List<String> launcherOptions, List<String> command) throws Exception {
+        List<String> args = new ArrayList<>(launcherOptions);
+        args.addAll(command);
+        try (PagehintProcess p = PagehintProcess.start(dir, "hints-" + name, List.of("-Xmx256m"), args)) {
+            int exit = p.await(WAIT);
+            assertThat(exit).as("stderr: %s", p.errors()).isZero();
+            return new Run(p.output(), p.errors());
+        }
+    }
 }

@@ -14,13 +14,23 @@ public final class Events {
 
     private final MigrationListener own;
     private final Supplier<List<MigrationListener>> whiteboard;
+    private final MigrationListener engine;
 
     public Events(MigrationListener own, Supplier<List<MigrationListener>> whiteboard) {
+        this(own, whiteboard, null);
+    }
+
+    /** @param engine the engine's own listener (its EventAdmin poster), told first; null for none */
+    public Events(MigrationListener own, Supplier<List<MigrationListener>> whiteboard, MigrationListener engine) {
         this.own = own;
         this.whiteboard = whiteboard;
+        this.engine = engine;
     }
 
     public void send(MigrationEvent event) {
+        if (engine != null) {
+            deliver(engine, event);
+        }
         if (own != null) {
             deliver(own, event);
         }

@@ -73,7 +73,15 @@ public final class Launcher {
         } catch (URISyntaxException | SecurityException e) {
             // only the commands that start other pagehint processes need it, and they say so
         }
-        int code = new Launcher().run(args);
+        String[] commandLine;
+        try {
+            commandLine = LogSettings.apply(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("pagehint: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        int code = new Launcher().run(commandLine);
         System.out.flush();
         System.err.flush();
         System.exit(code);

@@ -13,12 +13,13 @@ import picocli.CommandLine.Option;
 /** The machine options every command that names a guest machine takes: {@code @Mixin MachineOptions machine;}. */
 public final class MachineOptions {
 
-    @Option(names = "--machine", required = true, paramLabel = "<type>", description = "Machine type: pc, q35, virt, ...")
+    // --machine and --ram are required, but checked in spec(): a command may name its guest another way (migrate --vm)
+    @Option(names = "--machine", paramLabel = "<type>", description = "Machine type: pc, q35, virt, ...")
     String machine;
 
-    @Option(names = "--ram", required = true, paramLabel = "<size>", converter = ByteSizeConverter.class,
+    @Option(names = "--ram", paramLabel = "<size>", converter = ByteSizeConverter.class,
             description = "RAM at boot: 512M, 8G, 1T, 0x40000000.")
-    long ram;
+    Long ram;
 
     @Option(names = "--arch", paramLabel = "<arch>",
             description = "Architecture (default: the one whose layout provider serves --machine: x86_64 for pc and q35, aarch64 for virt).")
@@ -28,8 +29,17 @@ public final class MachineOptions {
             description = "A machine option, as the layout provider names it (max-ram-below-4g=2G, host-page-size=2M); repeatable.")
     Map<String, String> options = new LinkedHashMap<>();
 
-    /** The machine these options describe; a usage error if they describe none. */
+    /** Whether any machine option was given. */
+    public boolean given() {
+        return machine != null || ram != null || arch != null || !options.isEmpty();
+    }
+
+    /** The machine these options describe; a usage error if they describe none, or --machine or --ram is missing. */
     public MachineSpec spec(CliContext context) {
+        if (machine == null || ram == null) {
+            throw new CliException("missing required option" + (machine == null && ram == null ? "s: --machine, --ram"
+                    : machine == null ? ": --machine" : ": --ram"), PagehintCli.EXIT_USAGE);
+        }
         return spec(context, arch, machine, ram, options);
     }
 

@@ -2,7 +2,9 @@ package io.pagehint.runtime.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,18 @@ public final class PagehintCli {
             }
         }
         return names;
+    }
+
+    /** Each {@link #sessionCommands()} name with its one-line description, as {@code --help} gives it. */
+    public static Map<String, String> sessionCommandDescriptions() {
+        Map<String, String> described = new LinkedHashMap<>();
+        for (Class<?> sub : PagehintCommand.class.getAnnotation(Command.class).subcommands()) {
+            Command c = sub.getAnnotation(Command.class);
+            if (c != null && sessionCommands().contains(c.name())) {
+                described.put(c.name(), String.join(" ", c.description()));
+            }
+        }
+        return described;
     }
 
     private static int failed(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

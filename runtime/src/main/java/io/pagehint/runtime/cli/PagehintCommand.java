@@ -30,6 +30,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = BundleVersion.class,
         description = "Live migration of virtual machines that skips the guest's free pages.",
+        // read by the launcher before the framework starts (io.pagehint.runtime.launch.LogSettings), so not options here
+        footer = {"", "Framework log lines (components, channels, the engine) show warnings only. First on the command line:",
+                "      --verbose          also show INFO lines on stderr",
+                "      --log-file <file>  write INFO lines and up to <file> instead"},
         subcommands = {
                 InfoCommand.class,
                 LayoutCommand.class,

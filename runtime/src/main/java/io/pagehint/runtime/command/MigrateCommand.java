@@ -4,10 +4,12 @@ import io.pagehint.api.migration.Migration;
 import io.pagehint.api.migration.MigrationOptions;
 import io.pagehint.api.migration.MigrationReport;
 import io.pagehint.api.migration.MigrationService;
+import io.pagehint.api.vm.VirtualMachine;
 import io.pagehint.runtime.cli.ByteSizeConverter;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
 import io.pagehint.runtime.cli.Durations;
+import io.pagehint.runtime.cli.MachineOptions;
 import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.format.Json;
 import io.pagehint.runtime.migration.GuestAttachment;
@@ -23,17 +25,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code pagehint migrate}: migrates a running reference guest to a destination. Attaches the
- * guest (its host adapter and, unless {@code --channel none}, the host end of its hint channel),
- * migrates, prints the report. Ctrl-C cancels: the runtime stops, the engine cancels, and the
+ * {@code pagehint migrate}: migrates a running guest to a destination. Given the reference guest's
+ * files, attaches it for the migration (its host adapter and, unless {@code --channel none}, the host
+ * end of its hint channel) and detaches it after; given {@code --vm <id>}, migrates the guest whose
+ * {@code VirtualMachine} (and hint channel) an operator or a VMM configured already, touching no
+ * configuration. Prints the report. Ctrl-C cancels: the runtime stops, the engine cancels, and the
  * guest is resumed.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = "Migrates a running reference guest to a destination, skipping the pages it hints free.")
+        description = "Migrates a running guest to a destination, skipping the pages it hints free.")
 public final class MigrateCommand implements Callable<Integer> {
 
     private final CliContext context;
@@ -43,6 +49,14 @@ public final class MigrateCommand implements Callable<Integer> {
 
     @Mixin
     GuestOptions guestOptions;
+
+    @Option(names = "--vm", paramLabel = "<id>",
+            description = "Migrate the guest whose VirtualMachine service has this vm.id, as Configuration Admin configured it "
+                    + "(e.g. etc/io.pagehint.guest.host-<name>.cfg in Karaf), with its configured hint channel; instead of the guest's files.")
+    String vm;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--channel", paramLabel = "serial|virtio|none", defaultValue = "serial",
             description = "The hint channel (default: ${DEFAULT-VALUE}); none migrates without hints.")
@@ -83,38 +97,70 @@ public final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // every argument is checked before anything is configured: a wrong one costs one line, no wait
+        if (maxRounds < 1) {
+            throw new CliException("--max-rounds must be at least 1, not " + maxRounds, PagehintCli.EXIT_USAGE);
+        }
+        if (vm != null) {
+            return migrateConfigured();
+        }
         InetSocketAddress destination;
         HintChannel hintChannel;
         MigrationOptions options;
         try {
-            if (maxRounds < 1) {
-                throw new IllegalArgumentException("--max-rounds must be at least 1, not " + maxRounds);
-            }
             destination = HostPort.parse(to);
             HintChannel.Kind kind = HintChannel.Kind.of(channel);
             if (kind != null && channelSocket == null) {
                 throw new IllegalArgumentException("--channel " + channel + " needs --channel-socket");
             }
             hintChannel = kind == null ? null : new HintChannel(kind, channelSocket, channelOptions);
-            options = MigrationOptions.builder().downtimeLimit(downtime).bandwidthLimit(bandwidth)
-                    .maxRounds(maxRounds).autoConverge(!noAutoConverge).dropPageCache(dropCache)
-                    .useHints(hintChannel != null)
-                    .hintTransport(hintChannel == null ? null : hintChannel.kind().transport()).build();
+            options = options(hintChannel != null, hintChannel == null ? null : hintChannel.kind().transport());
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
         GuestFiles files = guestOptions.files(context);
-        MigrationService engine = context.await(MigrationService.class, null, "migration engine");
         try (GuestAttachment guest = GuestAttachment.attach(context, files, hintChannel)) {
-            Migration m = engine.migrate(guest.vm(), destination, options,
-                    json ? null : new ProgressLine(context.err(), System.console() != null));
-            MigrationReport report = m.await(Duration.ofDays(1));
-            if (json) {
-                Json.print(ReportJson.of(report), context.out());
-            } else {
-                ReportText.print(report, context.out());
-            }
-            return report.succeeded() ? 0 : 1;
+            return migrate(guest.vm(), destination, options);
         }
+    }
+
+    /** {@code --vm}: the guest and its channel are configured already; nothing here configures or removes anything. */
+    private int migrateConfigured() throws Exception {
+        if (guestOptions.given() || channelSocket != null || !channelOptions.isEmpty()) {
+            throw new CliException("--vm names a configured guest: give no guest files, --vm-id, --channel-socket "
+                    + "or --channel-option with it", PagehintCli.EXIT_USAGE);
+        }
+        InetSocketAddress destination;
+        HintChannel.Kind kind;
+        try {
+            destination = HostPort.parse(to);
+            kind = HintChannel.Kind.of(channel);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
+        }
+        // the guest's configured channel, whichever it is, unless --channel says which (or none)
+        boolean channelGiven = spec.commandLine().getParseResult().hasMatchedOption("--channel");
+        MigrationOptions options = options(kind != null || !channelGiven, channelGiven && kind != null ? kind.transport() : null);
+        VirtualMachine guest = context.await(VirtualMachine.class, "(" + VirtualMachine.VM_ID + "=" + MachineOptions.escape(vm) + ")",
+                "guest " + vm + " (is a VirtualMachine with vm.id=" + vm + " configured?)");
+        return migrate(guest, destination, options);
+    }
+
+    private MigrationOptions options(boolean useHints, String transport) {
+        return MigrationOptions.builder().downtimeLimit(downtime).bandwidthLimit(bandwidth)
+                .maxRounds(maxRounds).autoConverge(!noAutoConverge).dropPageCache(dropCache)
+                .useHints(useHints).hintTransport(transport).build();
+    }
+
+    private int migrate(VirtualMachine guest, InetSocketAddress destination, MigrationOptions options) throws Exception {
+        MigrationService engine = context.await(MigrationService.class, null, "migration engine");
+        Migration m = engine.migrate(guest, destination, options,
+                json ? null : new ProgressLine(context.err(), System.console() != null));
+        MigrationReport report = m.await(Duration.ofDays(1));
+        if (json) {
+            Json.print(ReportJson.of(report), context.out());
+        } else {
+            ReportText.print(report, context.out());
+        }
+        return report.succeeded() ? 0 : 1;
     }
 }

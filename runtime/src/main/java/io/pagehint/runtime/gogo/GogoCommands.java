@@ -22,17 +22,21 @@ public final class GogoCommands {
 
     /** The Gogo scope of the commands. */
     public static final String SCOPE = "pagehint";
+    /** The command's one-line description: a Function has no method for {@code @Descriptor} to sit on. */
+    public static final String DESCRIPTION_PROPERTY = "osgi.command.description";
 
     private final List<ServiceRegistration<Function>> registrations = new ArrayList<>();
 
     @Activate
     public GogoCommands(BundleContext context) {
-        for (String name : PagehintCli.sessionCommands()) {
+        PagehintCli.sessionCommandDescriptions().forEach((name, description) -> {
             Hashtable<String, Object> props = new Hashtable<>();
             props.put(CommandProcessor.COMMAND_SCOPE, SCOPE);
             props.put(CommandProcessor.COMMAND_FUNCTION, name);
+            // what a shell's help lists beside the name (Karaf's reads it; without it, the name again)
+            props.put(DESCRIPTION_PROPERTY, description);
             registrations.add(context.registerService(Function.class, new GogoCommand(context, name), props));
-        }
+        });
     }
 
     @Deactivate

@@ -9,6 +9,8 @@ import io.pagehint.runtime.format.ByteSizes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -18,13 +20,13 @@ import picocli.CommandLine.Option;
  */
 public final class GuestOptions {
 
-    @Option(names = "--guest-control", required = true, paramLabel = "<socket>", description = "The guest's control socket.")
+    @Option(names = "--guest-control", paramLabel = "<socket>", description = "The guest's control socket.")
     Path control;
 
-    @Option(names = "--ram-file", required = true, paramLabel = "<file>", description = "The guest's RAM file.")
+    @Option(names = "--ram-file", paramLabel = "<file>", description = "The guest's RAM file.")
     Path ramFile;
 
-    @Option(names = "--dirty-log", required = true, paramLabel = "<file>", description = "The guest's dirty-log file.")
+    @Option(names = "--dirty-log", paramLabel = "<file>", description = "The guest's dirty-log file.")
     Path dirtyLog;
 
     @Mixin
@@ -33,12 +35,31 @@ public final class GuestOptions {
     @Option(names = "--vm-id", paramLabel = "<id>", description = "The guest's id here (default: the control socket's file name).")
     String vmId;
 
+    /** Whether any of the guest's files was given: a command may name a guest another way ({@code migrate --vm}). */
+    public boolean given() {
+        return control != null || ramFile != null || dirtyLog != null || vmId != null || machineOptions.given();
+    }
+
     /**
      * The guest these options name; a usage error, in one line and before anything is configured,
-     * if its machine is none or its files are not those of a running guest of that machine (the
-     * host adapter would fail on them, and the command would wait for a guest that cannot appear).
+     * if a file is missing, its machine is none or its files are not those of a running guest of that
+     * machine (the host adapter would fail on them, and the command would wait for a guest that cannot
+     * appear). The files are checked here, not by picocli, so that {@code migrate --vm} can do without them.
      */
     public GuestFiles files(CliContext context) {
+        List<String> missing = new ArrayList<>();
+        if (control == null) {
+            missing.add("--guest-control");
+        }
+        if (ramFile == null) {
+            missing.add("--ram-file");
+        }
+        if (dirtyLog == null) {
+            missing.add("--dirty-log");
+        }
+        if (!missing.isEmpty()) {
+            throw usage("missing required option" + (missing.size() > 1 ? "s: " : ": ") + String.join(", ", missing));
+        }
         String id = vmId != null ? vmId : control.getFileName().toString();
         MachineSpec machine = machineOptions.spec(context);
         if (!Files.isRegularFile(ramFile)) {
