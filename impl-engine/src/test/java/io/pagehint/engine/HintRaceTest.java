@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * pages it hinted free while the hints are still in flight. The timing is adversarial by
  * construction (the toy hint source holds each piece back and has the guest reuse some of its
  * pages meanwhile). With the rule "no hint after the harvest" every migration must arrive whole;
- * with the rule switched off (the engine's test-only switch) the same migrations must lose writes,
+ * with the rule switched off (the engine's package-private test seam) the same migrations must lose writes,
  * or this test proves nothing. itests' HintRaceAcrossProcessesIT runs the regime with the real
  * guest and channels.
  */
@@ -28,24 +28,21 @@ class HintRaceTest {
 
     @Test
     void withTheRuleEveryMigrationOfABusyGuestArrivesWhole() throws Exception {
-        List<String> problems = race(EngineSettings.defaults());
+        List<String> problems = race(false);
         assertThat(problems).isEmpty();
     }
 
     @Test
     void withTheRuleSwitchedOffTheSameRaceLosesWrites() throws Exception {
-        EngineSettings d = EngineSettings.defaults();
-        EngineSettings unsafe = new EngineSettings(d.eventInterval(), d.stallTimeout(), d.replyTimeout(),
-                d.throttleInitial(), d.throttleIncrement(), true);
-        List<String> problems = race(unsafe);
+        List<String> problems = race(true);
         System.out.println("stale-hint race: " + problems.size() + " of " + MIGRATIONS + " migrations broken: " + problems);
         assertThat(problems).as("mismatches found with stale hints applied").isNotEmpty();
     }
 
-    private static List<String> race(EngineSettings settings) throws Exception {
+    private static List<String> race(boolean applyStaleHints) throws Exception {
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < MIGRATIONS; i++) {
-            MigrationHarness harness = new MigrationHarness(settings);
+            MigrationHarness harness = new MigrationHarness(EngineSettings.defaults(), applyStaleHints);
             try (ToyGuest guest = new ToyGuest("race-" + i, ToyLayouts.small(), ToyGuest.Behaviour.churn(2, 40, 100 + i).withInitOnAlloc())) {
                 // each piece is in flight 5 ms after the guest looked, a request outlives many rounds
                 // (the bandwidth limit gives rounds a realistic length), and under memory pressure the
