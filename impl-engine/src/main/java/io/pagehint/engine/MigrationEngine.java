@@ -33,6 +33,7 @@ import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -50,8 +51,15 @@ import org.slf4j.LoggerFactory;
  * sources (chosen by {@link VirtualMachine#VM_ID} and {@link HintSource#TRANSPORT}), all bound
  * dynamically, so an arch or channel bundle can be stopped, updated or replaced while the engine
  * runs: a migration whose hint source or tightener leaves goes on without hints and loses nothing.
+ *
+ * <p>It owns running work, so it is immediate (the last consumer letting go of the service does not
+ * deactivate it) and takes a new configuration in {@link #modified}: a migration keeps the settings
+ * it started with, new ones get the new settings. Only the bundle stopping cancels migrations.
+ *
+ * <p>A guest is migrated by one migration at a time: {@link #migrate} refuses a second one for
+ * the same {@link VirtualMachine#id()} while the first runs.
  */
-@Component(service = MigrationService.class, configurationPid = MigrationEngine.PID)
+@Component(service = MigrationService.class, configurationPid = MigrationEngine.PID, immediate = true)
 @Designate(ocd = MigrationEngine.Config.class)
 public final class MigrationEngine implements MigrationService {
 
@@ -65,11 +73,9 @@ public final class MigrationEngine implements MigrationService {
         @AttributeDefinition(name = "Event interval (ms)", description = "How often progress events go out while a round runs.")
         long event_interval_ms() default 100;
 
-        @AttributeDefinition(name = "Stall timeout (s)", description = "A destination that receives nothing for this long gives up.")
+        @AttributeDefinition(name = "Stall timeout (s)", description = "A destination gives up when it receives nothing"
+                + " for this long, or when the handshake, one record, or the wait for COMMIT after its RESULT takes longer.")
         long stall_timeout_s() default 30;
-
-        @AttributeDefinition(name = "Reply timeout (s)", description = "How long a source waits for the destination to accept the guest's layout.")
-        long reply_timeout_s() default 30;
 
         @AttributeDefinition(name = "Initial throttle (%)", description = "Auto-converge's first vCPU throttle.")
         int throttle_initial() default 20;
@@ -85,40 +91,71 @@ public final class MigrationEngine implements MigrationService {
         }
     }
 
-    private final EngineSettings settings;
+    private volatile EngineSettings settings;
+    /** Test seam (package-private constructor only): applies hints after harvests, which loses guest writes. */
+    private final boolean applyStaleHints;
     // ids keep rising across engine restarts, as a hint source may outlive us
     private final AtomicLong commandIds = new AtomicLong(System.currentTimeMillis() * 1000);
     private final List<Registered<BitmapTightener>> tighteners = new CopyOnWriteArrayList<>();
     private final List<Registered<HintSource>> hintSources = new CopyOnWriteArrayList<>();
     private final List<MigrationListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<Migration> active = ConcurrentHashMap.newKeySet();
+    /** The running source migration of each guest, by VM id: one at a time. */
+    private final Map<String, Migration> migrating = new ConcurrentHashMap<>();
     private final Services services = new RegistryServices();
     /** Lifecycle and progress to EventAdmin, when there is one (README, "Events"). */
     private final MigrationEventPoster eventPoster = new MigrationEventPoster();
 
     @Activate
     public MigrationEngine(Config config) {
-        this(new EngineSettings(Duration.ofMillis(config.event_interval_ms()), Duration.ofSeconds(config.stall_timeout_s()),
-                Duration.ofSeconds(config.reply_timeout_s()), config.throttle_initial(), config.throttle_increment(),
-                EngineSettings.defaults().applyStaleHints()));
+        this(EngineSettings.of(config));
     }
 
     /** An engine outside a framework: add services with the {@code add*} methods. */
     public MigrationEngine(EngineSettings settings) {
+        this(settings, false);
+    }
+
+    /**
+     * The race tests' seam, out of any operator's reach: with {@code applyStaleHints} the rule "no
+     * hint after the harvest" is off, and migrations of a busy guest lose writes.
+     */
+    MigrationEngine(EngineSettings settings, boolean applyStaleHints) {
         this.settings = settings;
-        if (settings.applyStaleHints()) {
-            LOG.warn("TEST SWITCH {} is on: hints are applied after dirty-log harvests; migrations can LOSE GUEST WRITES",
-                    EngineSettings.APPLY_STALE_HINTS_PROPERTY);
+        this.applyStaleHints = applyStaleHints;
+        if (applyStaleHints) {
+            LOG.warn("TEST SEAM on: hints are applied after dirty-log harvests; migrations can LOSE GUEST WRITES");
         }
     }
 
+    /** A new configuration: for migrations started from now on; running ones keep theirs and go on. */
+    @Modified
+    void modified(Config config) {
+        settings = EngineSettings.of(config);
+        LOG.debug("new engine settings {}; {} migrations running keep theirs", settings, active.size());
+    }
+
+    /** The settings new migrations get. */
+    public EngineSettings settings() {
+        return settings;
+    }
+
+    /**
+     * @throws IllegalStateException at once, if the guest is being migrated already
+     */
     @Override
     public Migration migrate(VirtualMachine vm, InetSocketAddress destination, MigrationOptions options,
                              MigrationListener listener) {
         Objects.requireNonNull(vm, "vm");
         Objects.requireNonNull(destination, "destination");
         SourceMigration m = new SourceMigration(vm, destination, options == null ? MigrationOptions.defaults() : options,
-                services, settings, commandIds, new Events(listener, () -> listeners, eventPoster));
+                services, settings, commandIds, new Events(listener, () -> listeners, eventPoster), applyStaleHints);
+        Migration running = migrating.putIfAbsent(vm.id(), m);
+        if (running != null) {
+            throw new IllegalStateException("guest " + vm.id() + " is already being migrated (migration " + running.id()
+                    + ", " + running.phase() + "); a guest is migrated by one migration at a time");
+        }
+        m.result().whenComplete((r, e) -> migrating.remove(vm.id(), m));
         start(m, m, vm.id(), destination.getHostString() + ":" + destination.getPort());
         return m;
     }
@@ -154,7 +191,10 @@ public final class MigrationEngine implements MigrationService {
         t.start();
     }
 
-    /** Cancels what is still running and waits a little for it to wind down (guests resumed, sockets closed). */
+    /**
+     * The bundle stops (never a reconfiguration, see {@link #modified}): cancels what is still
+     * running and waits a little for it to wind down (guests resumed, sockets closed).
+     */
     @Deactivate
     void deactivate() {
         List<Migration> running = active();

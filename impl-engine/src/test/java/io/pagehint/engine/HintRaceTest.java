@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * pages it hinted free while the hints are still in flight. The timing is adversarial by
  * construction (the toy hint source holds each piece back and has the guest reuse some of its
  * pages meanwhile). With the rule "no hint after the harvest" every migration must arrive whole;
- * with the rule switched off (the engine's test-only switch) the same migrations must lose writes,
+ * with the rule switched off (the engine's package-private test seam) the same migrations must lose writes,
  * or this test proves nothing. itests' HintRaceAcrossProcessesIT runs the regime with the real
  * guest and channels.
  */
@@ -30,7 +30,7 @@ class HintRaceTest {
 
     @Test
     void withTheRuleEveryMigrationOfABusyGuestArrivesWhole() throws Exception {
-        Race race = race(EngineSettings.defaults());
+        Race race = race(false);
         assertThat(race.problems()).isEmpty();
     }
 
@@ -41,10 +41,7 @@ class HintRaceTest {
      */
     @Test
     void withTheRuleSwitchedOffTheSameRaceLosesWrites() throws Exception {
-        EngineSettings d = EngineSettings.defaults();
-        EngineSettings unsafe = new EngineSettings(d.eventInterval(), d.stallTimeout(), d.replyTimeout(),
-                d.throttleInitial(), d.throttleIncrement(), true);
-        Race race = race(unsafe);
+        Race race = race(true);
         System.out.println("stale-hint race: " + race.lostWrites() + " of " + MIGRATIONS
                 + " migrations lost a used page's write; all problems: " + race.problems());
         assertThat(race.lostWrites()).as("migrations whose self-check found a used page that differs, of "
@@ -57,11 +54,11 @@ class HintRaceTest {
 
     private static final Pattern LOST_WRITE = Pattern.compile("used page \\d+ differs");
 
-    private static Race race(EngineSettings settings) throws Exception {
+    private static Race race(boolean applyStaleHints) throws Exception {
         List<String> problems = new ArrayList<>();
         int lostWrites = 0;
         for (int i = 0; i < MIGRATIONS; i++) {
-            MigrationHarness harness = new MigrationHarness(settings);
+            MigrationHarness harness = new MigrationHarness(EngineSettings.defaults(), applyStaleHints);
             try (ToyGuest guest = new ToyGuest("race-" + i, ToyLayouts.small(), ToyGuest.Behaviour.churn(2, 40, 100 + i).withInitOnAlloc())) {
                 // each piece is in flight 5 ms after the guest looked, a request outlives many rounds
                 // (the bandwidth limit gives rounds a realistic length), and under memory pressure the

@@ -25,7 +25,12 @@ final class MigrationHarness {
     final List<MigrationEvent> sourceEvents = new CopyOnWriteArrayList<>();
 
     MigrationHarness(EngineSettings settings) {
-        source = new MigrationEngine(settings);
+        this(settings, false);
+    }
+
+    /** {@code applyStaleHints}: the source engine's test seam, which switches the stale-hint rule off. */
+    MigrationHarness(EngineSettings settings, boolean applyStaleHints) {
+        source = new MigrationEngine(settings, applyStaleHints);
         destination = new MigrationEngine(settings);
     }
 

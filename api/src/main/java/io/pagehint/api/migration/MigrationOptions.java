@@ -19,28 +19,53 @@ import java.util.Objects;
  * @param hintWait          how long the bulk round may wait for the guest's first hints to be
  *                          complete before it starts sending (section 8 of the note waits for the
  *                          bitmap; hints that arrive later are still applied as they come)
+ * @param stallTimeout      the longest the source waits on the destination at any one point before
+ *                          the result: to accept the layout, or to take the next bytes of the
+ *                          stream (a stalled network). When it passes, the migration fails and a
+ *                          paused guest is resumed
+ * @param resultTimeout     how long the source waits, after END, for the destination's RESULT (its
+ *                          check of the guest). When it passes, the source sends CANCEL, resumes
+ *                          its guest and fails the migration: it has not handed the guest over
  */
 public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int maxRounds, boolean useHints,
                                String hintTransport, boolean dropPageCache, boolean autoConverge,
-                               Duration connectTimeout, Duration hintWait) {
+                               Duration connectTimeout, Duration hintWait, Duration stallTimeout,
+                               Duration resultTimeout) {
+
+    /** The default stall timeout: 30 s, as long as a destination waits for a silent source. */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
+    /** The default result timeout: 120 s, ample for the reference guest's check of a large guest. */
+    public static final Duration DEFAULT_RESULT_TIMEOUT = Duration.ofSeconds(120);
 
     public MigrationOptions {
         Objects.requireNonNull(downtimeLimit, "downtimeLimit");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(hintWait, "hintWait");
-        if (downtimeLimit.isNegative() || hintWait.isNegative() || bandwidthLimit < 0 || maxRounds < 1) {
+        Objects.requireNonNull(stallTimeout, "stallTimeout");
+        Objects.requireNonNull(resultTimeout, "resultTimeout");
+        if (downtimeLimit.isNegative() || hintWait.isNegative() || bandwidthLimit < 0 || maxRounds < 1
+                || stallTimeout.isNegative() || stallTimeout.isZero() || resultTimeout.isNegative() || resultTimeout.isZero()) {
             throw new IllegalArgumentException("bad migration options: downtime " + downtimeLimit
-                    + ", bandwidth " + bandwidthLimit + ", rounds " + maxRounds);
+                    + ", bandwidth " + bandwidthLimit + ", rounds " + maxRounds + ", stall timeout " + stallTimeout
+                    + ", result timeout " + resultTimeout);
         }
+    }
+
+    /** The options of API 1.0, with the default stall and result timeouts. */
+    public MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int maxRounds, boolean useHints,
+                            String hintTransport, boolean dropPageCache, boolean autoConverge,
+                            Duration connectTimeout, Duration hintWait) {
+        this(downtimeLimit, bandwidthLimit, maxRounds, useHints, hintTransport, dropPageCache, autoConverge,
+                connectTimeout, hintWait, DEFAULT_STALL_TIMEOUT, DEFAULT_RESULT_TIMEOUT);
     }
 
     /**
      * 300 ms downtime, no bandwidth limit, 30 rounds, hints on any transport, auto-converge, 10 s
-     * to connect, up to 100 ms of waiting for the first hints.
+     * to connect, up to 100 ms of waiting for the first hints, 30 s of stall and 120 s for the result.
      */
     public static MigrationOptions defaults() {
         return new MigrationOptions(Duration.ofMillis(300), 0, 30, true, null, false, true, Duration.ofSeconds(10),
-                Duration.ofMillis(100));
+                Duration.ofMillis(100), DEFAULT_STALL_TIMEOUT, DEFAULT_RESULT_TIMEOUT);
     }
 
     public static Builder builder() {
@@ -62,6 +87,8 @@ public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int 
         private boolean autoConverge;
         private Duration connectTimeout;
         private Duration hintWait;
+        private Duration stallTimeout;
+        private Duration resultTimeout;
 
         private Builder(MigrationOptions o) {
             downtimeLimit = o.downtimeLimit;
@@ -73,6 +100,8 @@ public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int 
             autoConverge = o.autoConverge;
             connectTimeout = o.connectTimeout;
             hintWait = o.hintWait;
+            stallTimeout = o.stallTimeout;
+            resultTimeout = o.resultTimeout;
         }
 
         public Builder downtimeLimit(Duration v) { downtimeLimit = v; return this; }
@@ -84,10 +113,12 @@ public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int 
         public Builder autoConverge(boolean v) { autoConverge = v; return this; }
         public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
         public Builder hintWait(Duration v) { hintWait = v; return this; }
+        public Builder stallTimeout(Duration v) { stallTimeout = v; return this; }
+        public Builder resultTimeout(Duration v) { resultTimeout = v; return this; }
 
         public MigrationOptions build() {
             return new MigrationOptions(downtimeLimit, bandwidthLimit, maxRounds, useHints, hintTransport,
-                    dropPageCache, autoConverge, connectTimeout, hintWait);
+                    dropPageCache, autoConverge, connectTimeout, hintWait, stallTimeout, resultTimeout);
         }
     }
 }

@@ -15,26 +15,53 @@ import java.nio.file.Path;
 /**
  * The destination side of a reference guest: a fresh sparse RAM file that the migration fills
  * through writable views; {@link #verify()} attaches the guest's self-check to what arrived.
- * After a successful migration the RAM file is the guest's, to run with {@code pagehint guest --attach}.
+ *
+ * <p>Until the source hands the guest over the file is named {@code <ram file>}{@value #INCOMPLETE}:
+ * a destination killed mid-migration, or while it checks the guest, leaves nothing under the
+ * guest's name that could pass for the guest (the source may be running it again). {@link #close()}
+ * without {@link #abandon()} (the engine's way of saying COMMIT arrived) renames it to its final
+ * name, to run with {@code pagehint guest --attach}.
  */
 public final class ReferenceIncomingVm implements IncomingVm {
+
+    /** The suffix of the RAM file's name while the migration has not been committed. */
+    public static final String INCOMPLETE = ".incomplete";
 
     private final String id;
     private final GuestMemoryLayout layout;
     private final Path ramFile;
+    private final Path incompleteFile;
     private final IncomingRam ram;
     private volatile boolean abandoned;
+    private boolean closed;
 
-    private ReferenceIncomingVm(String id, GuestMemoryLayout layout, Path ramFile, IncomingRam ram) {
+    private ReferenceIncomingVm(String id, GuestMemoryLayout layout, Path ramFile, Path incompleteFile, IncomingRam ram) {
         this.id = id;
         this.layout = layout;
         this.ramFile = ramFile;
+        this.incompleteFile = incompleteFile;
         this.ram = ram;
     }
 
-    /** Creates {@code ramFile} (must not exist) for a guest of {@code layout}. */
+    /**
+     * Creates {@code ramFile}{@value #INCOMPLETE} for a guest of {@code layout}; neither it nor
+     * {@code ramFile} may exist.
+     */
     public static ReferenceIncomingVm create(String id, GuestMemoryLayout layout, Path ramFile) throws IOException {
-        return new ReferenceIncomingVm(id, layout, ramFile, IncomingRam.create(ramFile, layout));
+        Path incomplete = incompleteName(ramFile);
+        if (Files.exists(ramFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.FileAlreadyExistsException(ramFile.toString(), null, "the RAM file exists already");
+        }
+        if (Files.exists(incomplete, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.FileAlreadyExistsException(incomplete.toString(), null,
+                    "another destination is writing it, or one was killed: remove it if none runs");
+        }
+        return new ReferenceIncomingVm(id, layout, ramFile, incomplete, IncomingRam.create(incomplete, layout));
+    }
+
+    /** Where the RAM of a guest whose final RAM file is {@code ramFile} is written until COMMIT. */
+    public static Path incompleteName(Path ramFile) {
+        return ramFile.resolveSibling(ramFile.getFileName() + INCOMPLETE);
     }
 
     @Override
@@ -47,6 +74,7 @@ public final class ReferenceIncomingVm implements IncomingVm {
         return layout;
     }
 
+    /** The RAM file's final name, which it has only once the migration was committed. */
     public Path ramFile() {
         return ramFile;
     }
@@ -93,7 +121,7 @@ public final class ReferenceIncomingVm implements IncomingVm {
         if (abandoned) {
             return SelfCheckResult.notChecked("the incoming VM was abandoned");
         }
-        try (RamImage image = RamImage.open(ramFile, layout)) {
+        try (RamImage image = RamImage.open(incompleteFile, layout)) {
             return SelfCheck.run(image).toResult();
         } catch (IOException e) {
             return SelfCheckResult.notChecked("cannot map the received RAM: " + e.getMessage());
@@ -106,14 +134,26 @@ public final class ReferenceIncomingVm implements IncomingVm {
         abandoned = true;
         ram.close();
         try {
-            Files.deleteIfExists(ramFile);
+            Files.deleteIfExists(incompleteFile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** Unmaps; unless abandoned, the migration was committed: the RAM file takes its final name. */
     @Override
-    public void close() {
+    public synchronized void close() {
         ram.close();
+        if (abandoned || closed) {
+            return;
+        }
+        closed = true;
+        try {
+            // no REPLACE_EXISTING: a file that appeared under the final name meanwhile is not ours to clobber
+            Files.move(incompleteFile, ramFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the migration was committed but its RAM file " + incompleteFile
+                    + " could not be renamed to " + ramFile + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.pagehint.guest.host;
 
 import static io.pagehint.guest.testing.GuestProcessHandle.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pagehint.api.bitmap.PageBitmap;
 import io.pagehint.api.memory.GuestMemoryLayout;
@@ -80,7 +81,9 @@ class HostAdaptersIT {
             IncomingVm incoming = provisioner.prepareIncoming("vm1", SPEC, Map.of(VmProvisionerComponent.RAM_FILE, ramFile.toString()));
 
             copyAll(source, incoming);
-            assertThat(ShmDir.allocatedBytes(ramFile)).as("unbacked pages were discarded, not copied")
+            Path incomplete = ReferenceIncomingVm.incompleteName(ramFile);
+            assertThat(ramFile).as("nothing under the guest's name before COMMIT").doesNotExist();
+            assertThat(ShmDir.allocatedBytes(incomplete)).as("unbacked pages were discarded, not copied")
                     .isLessThanOrEqualTo(ShmDir.allocatedBytes(guest.ramFile()));
             SelfCheckResult healthy = incoming.verify();
             assertThat(healthy.problems()).isEmpty();
@@ -95,7 +98,37 @@ class HostAdaptersIT {
             assertThat(broken.problems()).singleElement().asString().contains("boot block");
 
             incoming.abandon();
+            incoming.close();
             assertThat(Files.exists(ramFile)).isFalse();
+            assertThat(Files.exists(incomplete)).isFalse();
+        }
+    }
+
+    @Test
+    void anIncomingRamFileIsNamedIncompleteUntilTheMigrationIsCommittedThenTakesItsName() throws Exception {
+        VmProvisionerComponent provisioner = new VmProvisionerComponent();
+        LayoutProvider q35 = TestLayouts::x86;
+        provisioner.addLayoutProvider(q35, Map.of(LayoutProvider.ARCH, "x86_64", LayoutProvider.MACHINES, new String[] {"pc", "q35"}));
+        try (ShmDir dest = new ShmDir()) {
+            Path ramFile = dest.resolve("committed-ram");
+            Path incomplete = ReferenceIncomingVm.incompleteName(ramFile);
+            IncomingVm incoming = provisioner.prepareIncoming("vm1", SPEC, Map.of(VmProvisionerComponent.RAM_FILE, ramFile.toString()));
+            incoming.writableView(0, 0x200000, 4096).put(0, (byte) 0x5A);
+            assertThat(incomplete.getFileName().toString()).endsWith(".incomplete");
+            assertThat(incomplete).exists();
+            assertThat(ramFile).as("a destination killed now leaves no file under the guest's name").doesNotExist();
+            assertThatThrownBy(() -> provisioner.prepareIncoming("vm2", SPEC,
+                    Map.of(VmProvisionerComponent.RAM_FILE, ramFile.toString())))
+                    .as("a second destination into the same file").isInstanceOf(java.io.IOException.class);
+
+            incoming.close(); // not abandoned: the engine's COMMIT
+            assertThat(ramFile).exists();
+            assertThat(incomplete).doesNotExist();
+            try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(ramFile)) {
+                ByteBuffer b = ByteBuffer.allocate(1);
+                c.read(b, 0x200000);
+                assertThat(b.get(0)).as("the received content, under its final name").isEqualTo((byte) 0x5A);
+            }
         }
     }
 

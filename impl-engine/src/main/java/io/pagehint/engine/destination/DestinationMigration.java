@@ -53,6 +53,8 @@ public final class DestinationMigration extends MigrationBase implements Incomin
     private final PageWriter pages;
     private long firstPageNanos = -1;
     private long finalRoundNanos = -1;
+    /** Why the deadline watch closed the connection, or null. */
+    private volatile String stalled;
 
     public DestinationMigration(InetSocketAddress listen, IncomingVm vm, EngineSettings settings, Events events)
             throws IOException {
@@ -85,7 +87,7 @@ public final class DestinationMigration extends MigrationBase implements Incomin
             server.close();
             channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
             reader = new StreamReader(channel);
-            watchForStall(-1);
+            watchDeadlines(settings.stallTimeout());
             if (!handshake()) {
                 failure = "rejected the source's stream";
             } else {
@@ -117,8 +119,10 @@ public final class DestinationMigration extends MigrationBase implements Incomin
                 outcome = MigrationPhase.CANCELLED;
                 failure = cancelReason();
             } else {
-                failure = describe(e);
-                LOG.warn("incoming migration {} failed: {}", id(), failure, e);
+                failure = stalled != null ? stalled : describe(e);
+                // one line where an operator looks; the trace only for whoever turned debug on
+                LOG.warn("incoming migration {} failed: {}", id(), failure);
+                LOG.debug("incoming migration {} failed", id(), e);
                 tellSource(failure);
             }
         } finally {
@@ -129,7 +133,7 @@ public final class DestinationMigration extends MigrationBase implements Incomin
 
     private boolean handshake() throws IOException {
         try {
-            reader.readHeader();
+            adoptId(reader.readHeader().toString());
             StreamRecord first = reader.next();
             if (!(first instanceof StreamRecord.Layout l)) {
                 throw new StreamFormatException("the stream does not start with LAYOUT");
@@ -215,23 +219,31 @@ public final class DestinationMigration extends MigrationBase implements Incomin
         closeQuietly(channel);
     }
 
-    /** Closes the connection when nothing has arrived for the stall timeout. */
-    private void watchForStall(long lastBytes) {
-        Duration t = settings.stallTimeout();
+    /**
+     * Closes the connection when a read takes longer than {@code limit}: the handshake (header and
+     * LAYOUT), each record (from the wait for its first byte to its last byte), and so also the
+     * wait for COMMIT or CANCEL after RESULT. A deadline, not idleness: a source that trickles a
+     * byte now and then is cut off as surely as a silent one. The self-check, when nothing is read,
+     * is not bounded here.
+     */
+    private void watchDeadlines(Duration limit) {
+        long every = Math.max(10_000_000L, Math.min(limit.toNanos() / 4, 1_000_000_000L));
         CompletableFuture.runAsync(() -> {
             StreamReader r = reader;
             SocketChannel c = channel;
-            if (phase().isFinal() || c == null || !c.isOpen() || phase() == MigrationPhase.VERIFYING) {
+            if (phase().isFinal() || c == null || !c.isOpen()) {
                 return;
             }
-            long now = r.bytesRead();
-            if (now == lastBytes) {
-                LOG.warn("incoming migration {}: nothing received for {} s, giving up", id(), t.toSeconds());
+            if (r.readingNanos() > limit.toNanos()) {
+                stalled = (r.inHandshake() ? "the source's handshake" : phase() == MigrationPhase.VERIFYING
+                        ? "the source's COMMIT or CANCEL after RESULT" : "a record of the stream")
+                        + " did not arrive within the stall timeout of " + limit.toMillis() + " ms; gave up";
+                LOG.warn("incoming migration {}: {}", id(), stalled);
                 closeQuietly(c);
                 return;
             }
-            watchForStall(now);
-        }, CompletableFuture.delayedExecutor(t.toNanos(), TimeUnit.NANOSECONDS));
+            watchDeadlines(limit);
+        }, CompletableFuture.delayedExecutor(every, TimeUnit.NANOSECONDS));
     }
 
     @Override

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  */
 public abstract class MigrationBase implements Migration {
 
-    private final String id;
+    private volatile String id;
     private final MigrationRole role;
     private final Events events;
     private final long eventIntervalNanos;
@@ -44,6 +44,14 @@ public abstract class MigrationBase implements Migration {
     @Override
     public String id() {
         return id;
+    }
+
+    /**
+     * Takes the id the other end gave the migration (a destination's, from the stream header), so
+     * both ends' events and reports of one migration carry one id.
+     */
+    protected void adoptId(String migrationId) {
+        this.id = migrationId;
     }
 
     @Override

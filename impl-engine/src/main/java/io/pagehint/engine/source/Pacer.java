@@ -1,17 +1,24 @@
 package io.pagehint.engine.source;
 
 import io.pagehint.engine.stream.StreamWriter;
+import java.util.function.BooleanSupplier;
 
-/** Holds the wire to a bandwidth limit: a token bucket with 50 ms of burst. */
+/**
+ * Holds the wire to a bandwidth limit: a token bucket with 50 ms of burst. It waits in slices and
+ * gives up at once when the migration is cancelled: at a low limit one wait can last minutes.
+ */
 final class Pacer implements StreamWriter.Pacer {
 
     private static final long BURST_NANOS = 50_000_000L;
+    private static final long SLICE_NANOS = 20_000_000L;
 
     private final long bytesPerSecond;
+    private final BooleanSupplier cancelled;
     private long nextFreeNanos;
 
-    Pacer(long bytesPerSecond) {
+    Pacer(long bytesPerSecond, BooleanSupplier cancelled) {
         this.bytesPerSecond = bytesPerSecond;
+        this.cancelled = cancelled;
         this.nextFreeNanos = System.nanoTime();
     }
 
@@ -22,9 +29,13 @@ final class Pacer implements StreamWriter.Pacer {
         }
         long now = System.nanoTime();
         nextFreeNanos = Math.max(nextFreeNanos, now - BURST_NANOS) + bytes * 1_000_000_000L / bytesPerSecond;
-        long wait = nextFreeNanos - now - BURST_NANOS;
-        if (wait > 0) {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        long until = nextFreeNanos - BURST_NANOS;
+        for (long wait = until - now; wait > 0; wait = until - System.nanoTime()) {
+            if (cancelled.getAsBoolean()) {
+                throw new InterruptedException("cancelled while pacing to the bandwidth limit");
+            }
+            long slice = Math.min(wait, SLICE_NANOS);
+            Thread.sleep(slice / 1_000_000, (int) (slice % 1_000_000));
         }
     }
 }

@@ -64,6 +64,8 @@ public final class SourceMigration extends MigrationBase implements Runnable {
     private final Services services;
     private final EngineSettings settings;
     private final AtomicLong commandIds;
+    /** Only the engine's test seam sets it: switches off "no hint after the harvest" to prove the race tests can fail. */
+    private final boolean applyStaleHints;
     private final GuestMemoryLayout layout;
     private final MigrationBitmap migration;
     private final List<RoundReport> rounds = new ArrayList<>();
@@ -86,10 +88,14 @@ public final class SourceMigration extends MigrationBase implements Runnable {
     private final Object handover = new Object();
     private boolean committed;
     private boolean cancelSent;
+    /** Why the stall watchdog closed the connection, or null. */
+    private volatile String stalled;
 
     public SourceMigration(VirtualMachine vm, InetSocketAddress destination, MigrationOptions options,
-                           Services services, EngineSettings settings, AtomicLong commandIds, Events events) {
+                           Services services, EngineSettings settings, AtomicLong commandIds, Events events,
+                           boolean applyStaleHints) {
         super(UUID.randomUUID().toString(), MigrationRole.SOURCE, events, settings.eventInterval());
+        this.applyStaleHints = applyStaleHints;
         this.vm = vm;
         this.destination = destination;
         this.options = options;
@@ -160,16 +166,16 @@ public final class SourceMigration extends MigrationBase implements Runnable {
             sendCancel(failure);
         } catch (InterruptedException e) {
             outcome = MigrationPhase.CANCELLED;
-            failure = "interrupted";
+            failure = cancelRequested() ? cancelReason() : "interrupted";
             sendCancel(failure);
         } catch (Exception e) {
             if (cancelRequested()) {
                 outcome = MigrationPhase.CANCELLED;
                 failure = cancelReason();
             } else {
-                failure = describe(e);
-                if (e instanceof IOException) {
-                    // the network or the destination: expected, said in one line; the trace is for debugging
+                failure = stalled != null ? stalled : describe(e);
+                if (stalled != null || e instanceof IOException) {
+                    // a deadline, the network or the destination: expected, said in one line; the trace is for debugging
                     LOG.warn("migration {} failed: {}", id(), failure);
                     LOG.debug("migration {} failed", id(), e);
                 } else {
@@ -185,10 +191,11 @@ public final class SourceMigration extends MigrationBase implements Runnable {
     private void setup() throws IOException, InterruptedException {
         phase(MigrationPhase.SETUP, "connecting to " + destination);
         channel = connect();
-        writer = new StreamWriter(channel, layout.guestPageSize(), new Pacer(options.bandwidthLimit()));
+        writer = new StreamWriter(channel, layout.guestPageSize(), new Pacer(options.bandwidthLimit(), this::cancelRequested));
+        watchForStall();
         writer.header(UUID.fromString(id()));
         writer.layout(layout);
-        Replies.Reply reply = withTimeout(settings.replyTimeout(), () -> Replies.read(channel), channel);
+        Replies.Reply reply = withTimeout(options.stallTimeout(), () -> Replies.read(channel), channel);
         if (reply instanceof Replies.Reply.Reject r) {
             throw new IOException("the destination rejected the migration: " + r.reason());
         }
@@ -232,8 +239,8 @@ public final class SourceMigration extends MigrationBase implements Runnable {
         poisonValue = poison.isPresent() ? (byte) poison.getAsInt() : 0;
         return new HintRounds(source.get(),
                 (finished, failure) -> new HintGate(layout, tightener.get(), migration, fills,
-                        settings.applyStaleHints(), finished, failure),
-                commandIds, options.dropPageCache(), settings.applyStaleHints());
+                        applyStaleHints, finished, failure),
+                commandIds, options.dropPageCache(), applyStaleHints);
     }
 
     private void runRounds() throws IOException, InterruptedException {
@@ -320,8 +327,36 @@ public final class SourceMigration extends MigrationBase implements Runnable {
         }
     }
 
+    /**
+     * Closes the connection when a write has moved no byte for the stall timeout: a destination
+     * that stops reading (or a network that stops carrying) would otherwise hold the migration,
+     * and in the final round a paused guest, for ever. The failure then resumes the guest.
+     */
+    private void watchForStall() {
+        Duration limit = options.stallTimeout();
+        Duration every = Duration.ofNanos(Math.max(10_000_000L, Math.min(limit.toNanos() / 4, 1_000_000_000L)));
+        scheduleIfNotDone(every, () -> {
+            StreamWriter w = writer;
+            if (w != null && w.stalledNanos() >= limit.toNanos()) {
+                stalled = "the destination took no data for " + limit.toMillis() + " ms (stall timeout): the network"
+                        + " or the destination stalled";
+                LOG.warn("migration {}: {}", id(), stalled);
+                closeQuietly(channel);
+                return;
+            }
+            watchForStall();
+        });
+    }
+
+    /** Waits for RESULT, at most the result timeout: the guest is paused meanwhile. */
     private boolean awaitResult() throws IOException {
-        Replies.Reply reply = Replies.read(channel);
+        Replies.Reply reply;
+        try {
+            reply = withTimeout(options.resultTimeout(), () -> Replies.read(channel), channel);
+        } catch (java.net.SocketTimeoutException e) {
+            throw new IOException("the destination sent no RESULT within " + options.resultTimeout().toMillis()
+                    + " ms of END (result timeout); the guest was not handed over and runs here again", e);
+        }
         if (reply instanceof Replies.Reply.Result res) {
             SelfCheckReply r = res.result();
             selfCheck = switch (r.outcome()) {

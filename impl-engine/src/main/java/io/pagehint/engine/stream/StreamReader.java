@@ -34,6 +34,13 @@ public final class StreamReader {
     private long dataPages;
     private long zeroPages;
     private long fillPages;
+    /**
+     * When the read under way began (System.nanoTime()), 0 when none is: the handshake (header and
+     * LAYOUT) is one such read, and each record after it another, from the wait for its first byte
+     * to its last byte of page data. A deadline on it bounds a peer that trickles bytes, which a
+     * watch on idleness alone never catches.
+     */
+    private volatile long readingSinceNanos;
 
     public StreamReader(ReadableByteChannel in) {
         this.in = in;
@@ -43,8 +50,31 @@ public final class StreamReader {
         return bytesRead;
     }
 
+    /** How long the handshake or the record under way has been read for, 0 between them. Safe from any thread. */
+    public long readingNanos() {
+        long t = readingSinceNanos;
+        return t == 0 ? 0 : Math.max(1, System.nanoTime() - t);
+    }
+
+    /** Whether the handshake (the header, then LAYOUT) is still being read. */
+    public boolean inHandshake() {
+        return layout == null;
+    }
+
+    private void beginRead() {
+        if (readingSinceNanos == 0) {
+            readingSinceNanos = System.nanoTime();
+        }
+    }
+
+    private void endRead() {
+        readingSinceNanos = 0;
+    }
+
     /** Reads and checks the stream header; returns the migration id. */
     public UUID readHeader() throws IOException {
+        // the handshake's deadline runs on until LAYOUT has been read
+        beginRead();
         ByteBuffer h = ByteBuffer.allocate(StreamFormat.HEADER_LENGTH);
         readFully(h);
         h.flip();
@@ -83,6 +113,15 @@ public final class StreamReader {
         if (ended) {
             throw new StreamFormatException("record after COMMIT or CANCEL");
         }
+        beginRead();
+        StreamRecord r = readRecord();
+        if (dataLeft == 0) {
+            endRead();
+        }
+        return r;
+    }
+
+    private StreamRecord readRecord() throws IOException {
         recordHeader.clear();
         readFully(recordHeader);
         recordHeader.flip();
@@ -114,6 +153,9 @@ public final class StreamReader {
         }
         readFully(dst);
         dataLeft -= n;
+        if (dataLeft == 0) {
+            endRead();
+        }
     }
 
     private StreamRecord readCommit(long length) throws IOException {

@@ -16,7 +16,7 @@ import java.util.zip.CRC32C;
  */
 public final class StreamWriter {
 
-    /** Called before each write with the bytes about to go out; a bandwidth limit blocks here. */
+    /** Called before each PAGES record is written, with its bytes; a bandwidth limit blocks here. */
     @FunctionalInterface
     public interface Pacer {
         void beforeWrite(long bytes) throws InterruptedException;
@@ -33,6 +33,8 @@ public final class StreamWriter {
     private long zeroPages;
     private long fillPages;
     private int round;
+    /** When the write under way last moved a byte (System.nanoTime()), 0 when no write is under way. */
+    private volatile long writeProgressNanos;
 
     public StreamWriter(GatheringByteChannel out, int guestPageSize, Pacer pacer) {
         this.out = out;
@@ -43,6 +45,16 @@ public final class StreamWriter {
 
     public long bytesWritten() {
         return bytesWritten;
+    }
+
+    /**
+     * How long the write under way has moved no byte, 0 when none is under way: a peer that stops
+     * reading (a stalled network) shows here, while time spent pacing to a bandwidth limit does not.
+     * Safe to call from any thread.
+     */
+    public long stalledNanos() {
+        long t = writeProgressNanos;
+        return t == 0 ? 0 : Math.max(0, System.nanoTime() - t);
     }
 
     public void header(UUID migrationId) throws IOException, InterruptedException {
@@ -112,6 +124,7 @@ public final class StreamWriter {
         meta.clear();
         recordHeader(StreamFormat.TYPE_CANCEL, Wire.stringBytes(reason));
         Wire.putString(meta, reason);
+        // a cancel must reach the destination now, whatever the bandwidth limit
         writeMeta();
     }
 
@@ -137,25 +150,45 @@ public final class StreamWriter {
         meta.put((byte) type).put((byte) 0).putShort((short) 0).putInt((int) bodyLength);
     }
 
+    /**
+     * Control records (header, LAYOUT, ROUND, END) are not paced: a few dozen bytes each, they
+     * would hold a migration at a very low bandwidth limit for minutes before its first page.
+     */
     private void writeMeta() throws IOException, InterruptedException {
+        writeMeta(false);
+    }
+
+    private void writeMeta(boolean paced) throws IOException, InterruptedException {
         meta.flip();
         crc.update(meta.duplicate());
         gather[0] = meta;
-        writeAll(1, meta.remaining());
+        writeAll(1, meta.remaining(), paced);
     }
 
     private void writeAll(int buffers, long bytes) throws IOException, InterruptedException {
-        if (pacer != null) {
+        writeAll(buffers, bytes, true);
+    }
+
+    private void writeAll(int buffers, long bytes, boolean paced) throws IOException, InterruptedException {
+        if (paced && pacer != null) {
             pacer.beforeWrite(bytes);
         }
         long left = bytes;
         int first = 0;
-        while (left > 0) {
-            long n = out.write(gather, first, buffers - first);
-            left -= n;
-            while (first < buffers && !gather[first].hasRemaining()) {
-                first++;
+        writeProgressNanos = System.nanoTime();
+        try {
+            while (left > 0) {
+                long n = out.write(gather, first, buffers - first);
+                if (n > 0) {
+                    writeProgressNanos = System.nanoTime();
+                }
+                left -= n;
+                while (first < buffers && !gather[first].hasRemaining()) {
+                    first++;
+                }
             }
+        } finally {
+            writeProgressNanos = 0;
         }
         bytesWritten += bytes;
         java.util.Arrays.fill(gather, 0, buffers, null);
