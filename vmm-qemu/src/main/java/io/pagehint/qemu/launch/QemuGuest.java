@@ -85,14 +85,48 @@ public final class QemuGuest implements AutoCloseable {
         }
         Path work = Files.createTempDirectory(SHM, "pagehint-qemu-", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
+        QemuGuest g = null;
         try {
-            return new QemuGuest(spec, work, serialSocket, echo);
+            g = new QemuGuest(spec, work, serialSocket, echo);
+            g.awaitQmp(Duration.ofSeconds(30));
+            return g;
         } catch (IOException | RuntimeException e) {
+            if (g != null) {
+                g.close();
+            }
             deleteTree(work);
             if (e instanceof IOException io && io.getMessage() != null && io.getMessage().contains("qemu-system-x86_64")) {
                 throw new IOException("cannot start qemu-system-x86_64 (install the Debian package qemu-system-x86): " + io.getMessage());
             }
             throw e;
+        }
+    }
+
+    /** Waits until QEMU answers on its QMP sockets (it creates them a moment after it starts). */
+    private void awaitQmp(Duration deadline) throws IOException {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IOException("QEMU ended at once (exit " + process.exitValue() + "): " + tail(4));
+            }
+            if (Files.exists(launcherQmp) && Files.exists(qmpSocket)) {
+                try {
+                    qmp();
+                    return;
+                } catch (QmpException e) {
+                    if (System.nanoTime() > end) {
+                        throw e;
+                    }
+                }
+            } else if (System.nanoTime() > end) {
+                throw new IOException("QEMU made no QMP socket within " + deadline.toSeconds() + " s: " + tail(4));
+            }
+            try {
+                Thread.sleep(20); // polling for a socket file QEMU creates; nothing to wait on instead
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while QEMU started");
+            }
         }
     }
 
@@ -181,6 +215,12 @@ public final class QemuGuest implements AutoCloseable {
     }
 
     private String tail(int n) {
+        synchronized (console) {
+            return tailLocked(n);
+        }
+    }
+
+    private String tailLocked(int n) {
         List<String> lines = console.subList(Math.max(0, console.size() - n), console.size());
         return lines.isEmpty() ? "(nothing)" : String.join(" | ", lines);
     }
