@@ -148,6 +148,11 @@ public final class MigrationEngine implements MigrationService {
                              MigrationListener listener) {
         Objects.requireNonNull(vm, "vm");
         Objects.requireNonNull(destination, "destination");
+        // a guest without a dirty log (a QEMU guest seen from outside) is refused before anything starts
+        Optional<String> refusal = vm.migrationRefusal();
+        if (refusal.isPresent()) {
+            throw new IllegalArgumentException(refusal.get());
+        }
         SourceMigration m = new SourceMigration(vm, destination, options == null ? MigrationOptions.defaults() : options,
                 services, settings, commandIds, new Events(listener, () -> listeners, eventPoster), applyStaleHints);
         Migration running = migrating.putIfAbsent(vm.id(), m);

@@ -20,6 +20,8 @@ public interface MigrationService {
      * up running and whole: a failed or cancelled migration resumes it if it was paused.
      *
      * @param listener receives this migration's events; may be null
+     * @throws IllegalArgumentException if the guest cannot be migrated ({@link VirtualMachine#migrationRefusal()}
+     *                                  says why; the message is that reason): nothing was started
      */
     Migration migrate(VirtualMachine vm, InetSocketAddress destination, MigrationOptions options,
                       MigrationListener listener);

@@ -1,6 +1,7 @@
 package io.pagehint.api.vm;
 
 import io.pagehint.api.memory.GuestMemoryLayout;
+import java.util.Optional;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -28,4 +29,14 @@ public interface VirtualMachine {
 
     /** Guest-physical memory access for device models, whose writes mark the dirty log. */
     DeviceMemory deviceMemory();
+
+    /**
+     * Why this guest cannot be migrated, as one line for the user; empty when it can. A VMM
+     * adapter that has no dirty log to give (QEMU keeps its own to itself) says so here, and a
+     * {@link io.pagehint.api.migration.MigrationService} refuses the guest before it starts
+     * anything. The default: it can.
+     */
+    default Optional<String> migrationRefusal() {
+        return Optional.empty();
+    }
 }
