@@ -72,6 +72,11 @@
 #define PHF_NR_ORDERS MAX_ORDER
 #endif
 
+/* struct page's member that links a free block into its list (the Makefile picks lru before 5.19) */
+#ifndef PHF_BUDDY_LIST
+#define PHF_BUDDY_LIST buddy_list
+#endif
+
 #define PHF_MIN_HOLD 16u
 #define PHF_MAX_HOLD 4096u
 #define PHF_HOLDS_PER_STEP 64u
@@ -189,7 +194,7 @@ static struct list_head *phf_list_start(struct phf_walk *w, struct zone *zone, s
 	page = pfn_to_online_page(w->next_pfn);
 	if (page && page_zone(page) == zone && PageBuddy(page) && page_private(page) == w->order) {
 		w->resume = false;
-		return &page->buddy_list;
+		return &page->PHF_BUDDY_LIST;
 	}
 	return phf_restart(w, area);
 }
@@ -218,7 +223,7 @@ static void phf_walk_piece(struct phf_walk *w, struct zone *zone)
 			}
 			w->visits_left--;
 			/* the list tells the order: never trust a stored value for the length */
-			phf_mark(w, page_to_pfn(list_entry(pos, struct page, buddy_list)), w->order);
+			phf_mark(w, page_to_pfn(list_entry(pos, struct page, PHF_BUDDY_LIST)), w->order);
 			w->stats.blocks++;
 			budget--;
 			pos = pos->next;
@@ -232,13 +237,14 @@ static void phf_walk_piece(struct phf_walk *w, struct zone *zone)
 			phf_restart(w, area);
 		} else {
 			w->resume = true;
-			w->next_pfn = page_to_pfn(list_entry(pos, struct page, buddy_list));
+			w->next_pfn = page_to_pfn(list_entry(pos, struct page, PHF_BUDDY_LIST));
 		}
 	}
 	held = ktime_get_ns() - t0;
 	spin_unlock_irqrestore(&zone->lock, flags);
 
 	w->stats.lock_holds++;
+	w->stats.lock_ns += held;
 	if (held > w->stats.max_lock_ns)
 		w->stats.max_lock_ns = held;
 	if (w->order >= PHF_NR_ORDERS) {

@@ -35,6 +35,7 @@ struct phf_stats {
 	__u64 walk_ns;          /* time spent in PHF_IOC_STEP, summed (locks, resched included) */
 	__u64 max_lock_ns;      /* longest single hold of a zone lock (interrupts off) */
 	__u64 lock_holds;       /* how many times a zone lock was taken */
+	__u64 lock_ns;          /* all holds together (lock_ns / lock_holds: the mean hold) */
 	__u32 restarts;         /* lists walked again from the head because the cursor's page left them */
 	__u32 cut;              /* lists (or whole walks) given up early: some free pages not reported */
 };
