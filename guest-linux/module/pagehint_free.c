@@ -33,6 +33,8 @@
  */
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
+#include <linux/cpumask.h>
+#include <linux/percpu.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
 #include <linux/memory_hotplug.h>
@@ -168,7 +170,32 @@ static void phf_mark(struct phf_walk *w, unsigned long pfn, unsigned int order)
 		return; /* a zone grew after the walk began (hotplug): not reported, conservative */
 	if (n > w->nbits - pfn)
 		n = w->nbits - pfn;
+	/* largest-order blocks are aligned and disjoint: one already marked at pfn is this one again */
+	if (order == PHF_NR_ORDERS - 1 && !test_bit(pfn, w->bitmap))
+		w->stats.top_order_pages += n;
 	bitmap_set(w->bitmap, pfn, n);
+}
+
+/* Pages on the per-CPU free lists of every populated zone now: free, but on no list the walk sees. */
+static u64 phf_pcp_pages(void)
+{
+	u64 pages = 0;
+	int nid;
+
+	for_each_online_node(nid) {
+		int zid;
+
+		for (zid = 0; zid < MAX_NR_ZONES; zid++) {
+			struct zone *z = &NODE_DATA(nid)->node_zones[zid];
+			int cpu;
+
+			if (!populated_zone(z) || !z->per_cpu_pageset)
+				continue;
+			for_each_online_cpu(cpu)
+				pages += max(READ_ONCE(per_cpu_ptr(z->per_cpu_pageset, cpu)->count), 0);
+		}
+	}
+	return pages;
 }
 
 /* Restarts the current list from its head, or gives it up after too many restarts. Lock held. */
@@ -340,6 +367,7 @@ static long phf_step(struct phf_walk *w)
 	if (!w->done)
 		return ret;
 	w->stats.pages = bitmap_weight(w->bitmap, w->nbits);
+	w->stats.pcp_pages = phf_pcp_pages();
 	last_pages = w->stats.pages;
 	last_blocks = w->stats.blocks;
 	last_walk_us = div_u64(w->stats.walk_ns, 1000);
@@ -356,6 +384,7 @@ static void phf_info(struct phf_info *info)
 	info->free_pages = global_zone_page_state(NR_FREE_PAGES);
 	info->page_size = PAGE_SIZE;
 	info->blocks_per_hold = clamp(READ_ONCE(blocks_per_hold), PHF_MIN_HOLD, PHF_MAX_HOLD);
+	info->top_order = PHF_NR_ORDERS - 1;
 	/* page_poison wins over init_on_free when both are asked for (mm_core_init) */
 #ifdef CONFIG_PAGE_POISONING
 	if (page_poisoning_enabled_static()) {
