@@ -36,6 +36,7 @@ static int open_device(struct agent *a)
 	a->page_size = info.page_size;
 	a->poisoned = (info.flags & PHF_INFO_POISONED) != 0;
 	a->poison = (uint8_t)info.poison;
+	a->top_order = info.top_order;
 	return 0;
 }
 

@@ -153,12 +153,14 @@ static void print_walk(struct session *s, uint64_t id, const char *how, uint64_t
 
 	if (ioctl(s->a->dev, PHF_IOC_STATS, &st) < 0)
 		return;
-	printf("pagehint-agent: command %llu %s: %llu pages in %u chunks (%llu lock holds, %u restarts, %u cut)\n",
-	       (unsigned long long)id, how, (unsigned long long)pages, chunks,
-	       (unsigned long long)st.lock_holds, st.restarts, st.cut);
-	printf("pagehint-agent: walk pages=%llu blocks=%llu walk_us=%llu max_lock_us=%llu\n",
+	printf("pagehint-agent: command %llu %s: %llu pages in %u chunks (%llu lock holds of %llu us on average, "
+	       "%u restarts, %u cut)\n", (unsigned long long)id, how, (unsigned long long)pages, chunks,
+	       (unsigned long long)st.lock_holds,
+	       (unsigned long long)(st.lock_holds ? (st.lock_ns / st.lock_holds + 500) / 1000 : 0), st.restarts, st.cut);
+	printf("pagehint-agent: walk pages=%llu blocks=%llu walk_us=%llu max_lock_us=%llu pcp=%llu order%u_pages=%llu\n",
 	       (unsigned long long)st.pages, (unsigned long long)st.blocks,
-	       (unsigned long long)(st.walk_ns + 500) / 1000, (unsigned long long)(st.max_lock_ns + 500) / 1000);
+	       (unsigned long long)(st.walk_ns + 500) / 1000, (unsigned long long)(st.max_lock_ns + 500) / 1000,
+	       (unsigned long long)st.pcp_pages, s->a->top_order, (unsigned long long)st.top_order_pages);
 }
 
 static void serve_request(struct session *s, struct request rq)

@@ -13,6 +13,7 @@ struct agent {
 	uint32_t page_size;
 	int poisoned;		/* free pages hold the byte poison (init_on_free or page_poison) */
 	uint8_t poison;
+	uint32_t top_order;	/* the largest buddy order, for the walk line */
 	uint8_t *words_frame;	/* AGENT_MAX_FRAME bytes each, 8-byte aligned */
 	uint8_t *ranges_frame;
 };

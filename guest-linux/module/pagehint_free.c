@@ -33,6 +33,8 @@
  */
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
+#include <linux/cpumask.h>
+#include <linux/percpu.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
 #include <linux/memory_hotplug.h>
@@ -70,6 +72,11 @@
 #define PHF_NR_ORDERS (MAX_ORDER + 1)
 #else
 #define PHF_NR_ORDERS MAX_ORDER
+#endif
+
+/* struct page's member that links a free block into its list (the Makefile picks lru before 5.19) */
+#ifndef PHF_BUDDY_LIST
+#define PHF_BUDDY_LIST buddy_list
 #endif
 
 #define PHF_MIN_HOLD 16u
@@ -163,7 +170,32 @@ static void phf_mark(struct phf_walk *w, unsigned long pfn, unsigned int order)
 		return; /* a zone grew after the walk began (hotplug): not reported, conservative */
 	if (n > w->nbits - pfn)
 		n = w->nbits - pfn;
+	/* largest-order blocks are aligned and disjoint: one already marked at pfn is this one again */
+	if (order == PHF_NR_ORDERS - 1 && !test_bit(pfn, w->bitmap))
+		w->stats.top_order_pages += n;
 	bitmap_set(w->bitmap, pfn, n);
+}
+
+/* Pages on the per-CPU free lists of every populated zone now: free, but on no list the walk sees. */
+static u64 phf_pcp_pages(void)
+{
+	u64 pages = 0;
+	int nid;
+
+	for_each_online_node(nid) {
+		int zid;
+
+		for (zid = 0; zid < MAX_NR_ZONES; zid++) {
+			struct zone *z = &NODE_DATA(nid)->node_zones[zid];
+			int cpu;
+
+			if (!populated_zone(z) || !z->per_cpu_pageset)
+				continue;
+			for_each_online_cpu(cpu)
+				pages += max(READ_ONCE(per_cpu_ptr(z->per_cpu_pageset, cpu)->count), 0);
+		}
+	}
+	return pages;
 }
 
 /* Restarts the current list from its head, or gives it up after too many restarts. Lock held. */
@@ -189,7 +221,7 @@ static struct list_head *phf_list_start(struct phf_walk *w, struct zone *zone, s
 	page = pfn_to_online_page(w->next_pfn);
 	if (page && page_zone(page) == zone && PageBuddy(page) && page_private(page) == w->order) {
 		w->resume = false;
-		return &page->buddy_list;
+		return &page->PHF_BUDDY_LIST;
 	}
 	return phf_restart(w, area);
 }
@@ -218,7 +250,7 @@ static void phf_walk_piece(struct phf_walk *w, struct zone *zone)
 			}
 			w->visits_left--;
 			/* the list tells the order: never trust a stored value for the length */
-			phf_mark(w, page_to_pfn(list_entry(pos, struct page, buddy_list)), w->order);
+			phf_mark(w, page_to_pfn(list_entry(pos, struct page, PHF_BUDDY_LIST)), w->order);
 			w->stats.blocks++;
 			budget--;
 			pos = pos->next;
@@ -232,13 +264,14 @@ static void phf_walk_piece(struct phf_walk *w, struct zone *zone)
 			phf_restart(w, area);
 		} else {
 			w->resume = true;
-			w->next_pfn = page_to_pfn(list_entry(pos, struct page, buddy_list));
+			w->next_pfn = page_to_pfn(list_entry(pos, struct page, PHF_BUDDY_LIST));
 		}
 	}
 	held = ktime_get_ns() - t0;
 	spin_unlock_irqrestore(&zone->lock, flags);
 
 	w->stats.lock_holds++;
+	w->stats.lock_ns += held;
 	if (held > w->stats.max_lock_ns)
 		w->stats.max_lock_ns = held;
 	if (w->order >= PHF_NR_ORDERS) {
@@ -334,6 +367,7 @@ static long phf_step(struct phf_walk *w)
 	if (!w->done)
 		return ret;
 	w->stats.pages = bitmap_weight(w->bitmap, w->nbits);
+	w->stats.pcp_pages = phf_pcp_pages();
 	last_pages = w->stats.pages;
 	last_blocks = w->stats.blocks;
 	last_walk_us = div_u64(w->stats.walk_ns, 1000);
@@ -350,6 +384,7 @@ static void phf_info(struct phf_info *info)
 	info->free_pages = global_zone_page_state(NR_FREE_PAGES);
 	info->page_size = PAGE_SIZE;
 	info->blocks_per_hold = clamp(READ_ONCE(blocks_per_hold), PHF_MIN_HOLD, PHF_MAX_HOLD);
+	info->top_order = PHF_NR_ORDERS - 1;
 	/* page_poison wins over init_on_free when both are asked for (mm_core_init) */
 #ifdef CONFIG_PAGE_POISONING
 	if (page_poisoning_enabled_static()) {

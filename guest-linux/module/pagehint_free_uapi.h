@@ -26,6 +26,8 @@ struct phf_info {
 	__u32 flags;            /* PHF_INFO_* */
 	__u32 poison;           /* with PHF_INFO_POISONED: 0 (init_on_free) or 0xaa (page_poison) */
 	__u32 blocks_per_hold;  /* free-list entries visited per zone-lock hold at most */
+	__u32 top_order;        /* the largest buddy order (10 on x86: 4 MiB blocks) */
+	__u32 reserved;
 };
 
 /* The cost of the current or last walk. */
@@ -35,6 +37,9 @@ struct phf_stats {
 	__u64 walk_ns;          /* time spent in PHF_IOC_STEP, summed (locks, resched included) */
 	__u64 max_lock_ns;      /* longest single hold of a zone lock (interrupts off) */
 	__u64 lock_holds;       /* how many times a zone lock was taken */
+	__u64 lock_ns;          /* all holds together (lock_ns / lock_holds: the mean hold) */
+	__u64 top_order_pages;  /* of pages, those found in blocks of the largest order (4 MiB on x86) */
+	__u64 pcp_pages;        /* pages on the per-CPU free lists right after the walk (not walked) */
 	__u32 restarts;         /* lists walked again from the head because the cursor's page left them */
 	__u32 cut;              /* lists (or whole walks) given up early: some free pages not reported */
 };
