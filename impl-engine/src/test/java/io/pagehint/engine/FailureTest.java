@@ -7,6 +7,7 @@ import io.pagehint.api.migration.Migration;
 import io.pagehint.api.migration.MigrationOptions;
 import io.pagehint.api.migration.MigrationPhase;
 import io.pagehint.api.migration.MigrationReport;
+import io.pagehint.api.testing.Await;
 import io.pagehint.api.vm.VmState;
 import io.pagehint.engine.toy.ToyGuest;
 import io.pagehint.engine.toy.ToyIncomingVm;
@@ -189,11 +190,8 @@ class FailureTest {
     /** The guest's vCPUs still make progress: it was not left paused or throttled. */
     private static void assertGuestKeepsRunning(ToyGuest guest) throws InterruptedException {
         long before = guest.operations();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (guest.operations() == before && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(guest.operations()).isGreaterThan(before);
+        Await.until(Duration.ofSeconds(10), "the guest's vCPUs to make progress", () -> guest.operations() > before,
+                () -> guest.operations() + " operations, as before");
     }
 
     /** Forwards one connection and cuts both sides after {@code limit} bytes from the source. */

@@ -1,11 +1,11 @@
 package io.pagehint.guest.host;
 
-import io.pagehint.guest.boot.LayoutResolver;
 import io.pagehint.api.memory.ByteSize;
 import io.pagehint.api.memory.LayoutProvider;
 import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.api.vm.VirtualMachine;
 import io.pagehint.guest.boot.GuestArguments;
+import io.pagehint.guest.boot.LayoutResolver;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

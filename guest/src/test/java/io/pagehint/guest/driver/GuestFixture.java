@@ -12,12 +12,10 @@ import io.pagehint.x86.layout.X86Layouts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 
 /**
  * The reference guest's real kernel on RAM and dirty-log files in a private /dev/shm directory,
@@ -157,17 +155,6 @@ public final class GuestFixture implements AutoCloseable {
             }
         }
         return kept;
-    }
-
-    /** Waits for {@code condition}, looking every 2 ms, failing after {@code timeout}. */
-    public static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(2);
-        }
     }
 
     @Override

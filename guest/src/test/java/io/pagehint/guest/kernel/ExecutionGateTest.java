@@ -3,6 +3,7 @@ package io.pagehint.guest.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pagehint.api.testing.Await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +34,7 @@ class ExecutionGateTest {
                 throw new IllegalStateException(e);
             }
         });
-        waitFor(gate::isPaused);
+        Await.until(Duration.ofSeconds(30), "the gate to pause", gate::isPaused);
         assertThat(pausing).as("a write is in flight, so the pause is not done").isNotDone();
         leave.countDown();
         pausing.get(30, TimeUnit.SECONDS);
@@ -46,20 +47,11 @@ class ExecutionGateTest {
             gate.exit();
         });
         late.start();
-        waitFor(() -> late.getState() == Thread.State.WAITING);
+        Await.until(Duration.ofSeconds(30), "the late thread to wait at the gate", () -> late.getState() == Thread.State.WAITING);
         assertThat(ran).as("nothing runs while paused").isFalse();
         gate.resume();
         late.join(30_000);
         assertThat(ran).isTrue();
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 30 s").isLessThan(deadline);
-            Thread.onSpinWait();
-            Thread.yield();
-        }
     }
 
     @Test

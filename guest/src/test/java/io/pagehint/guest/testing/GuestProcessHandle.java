@@ -1,5 +1,6 @@
 package io.pagehint.guest.testing;
 
+import io.pagehint.api.testing.Await;
 import io.pagehint.guest.control.ControlClient;
 import io.pagehint.guest.control.GuestStatus;
 import java.io.IOException;
@@ -160,20 +161,9 @@ public final class GuestProcessHandle implements AutoCloseable {
         }
     }
 
-    /** Waits (with {@link #TIMEOUT}) until {@code condition} holds. */
+    /** {@link Await#until} with the guest process's {@link #TIMEOUT}. */
     public static void waitFor(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("gave up waiting for " + what);
-            }
-            try {
-                Thread.sleep(5); // polling interval of a condition wait, not a fixed delay
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        Await.until(TIMEOUT, what, condition);
     }
 
     /** Asks the guest to quit and waits for the process to end; returns its exit code. */

@@ -2,6 +2,7 @@ package io.pagehint.arm64.layout;
 
 import io.pagehint.api.memory.ByteSize;
 import io.pagehint.api.memory.MachineSpec;
+import io.pagehint.api.memory.MemorySlots;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -55,8 +56,6 @@ record VirtOptions(int guestPageSize, long hostPageSize, boolean highmem, int ip
      * which QEMU also falls back to when the host kernel cannot change it (kvm_arm_get_max_vm_ipa_size).
      */
     static final int DEFAULT_IPA_BITS = 40;
-    /** ACPI_MAX_RAM_SLOTS: virt_set_memmap refuses more memory slots. */
-    static final int MAX_RAM_SLOTS = 256;
 
     VirtOptions {
         dimms = List.copyOf(dimms);
@@ -96,32 +95,9 @@ record VirtOptions(int guestPageSize, long hostPageSize, boolean highmem, int ip
         }
         int slots = o.containsKey(SLOTS) ? whole(SLOTS, o.get(SLOTS)) : dimms.size();
         long maxmem = o.containsKey(MAXMEM) ? ByteSize.parse(MAXMEM, o.get(MAXMEM)) : sum(ramBytes, dimmBytes);
-        checkRoomForDimms(ramBytes, o.containsKey(SLOTS) || !dimms.isEmpty(), slots, maxmem);
+        MemorySlots.check(ramBytes, o.containsKey(SLOTS) || !dimms.isEmpty(), slots, maxmem);
         boolean acpi = !o.containsKey(ACPI) || acpi(o.get(ACPI));
         return new VirtOptions(guestPage, hostPage, highmem, ipaBits, dimms, dimmHostPage, slots, maxmem, acpi);
-    }
-
-    /**
-     * What QEMU demands of {@code -m size,slots=,maxmem=} (hw/core/machine.c, where -m is set, and
-     * virt_set_memmap): maxmem no smaller than the RAM, slots only with room above the RAM, at most
-     * {@value #MAX_RAM_SLOTS} slots, maxmem a whole number of 4 KiB target pages.
-     */
-    private static void checkRoomForDimms(long ram, boolean slotsAsked, int slots, long maxmem) {
-        if (maxmem < ram) {
-            throw new IllegalArgumentException(MAXMEM + "=" + ByteSize.format(maxmem) + " is below the RAM size "
-                    + ByteSize.format(ram) + ": QEMU wants maxmem at least as large as the initial memory");
-        }
-        if (slots < 0 || slots > MAX_RAM_SLOTS) {
-            throw new IllegalArgumentException(SLOTS + "=" + slots + ": QEMU refuses this number of memory slots (0.."
-                    + MAX_RAM_SLOTS + ")");
-        }
-        if (slotsAsked && slots > 0 && maxmem == ram) {
-            throw new IllegalArgumentException(SLOTS + "=" + slots + " with " + MAXMEM + " equal to the RAM size: "
-                    + "QEMU wants room above the initial memory when memory slots are asked for");
-        }
-        if (maxmem % (4 * ArmPageSizes.KiB) != 0) {
-            throw new IllegalArgumentException(MAXMEM + "=" + maxmem + " is not a whole number of 4K pages, which QEMU wants");
-        }
     }
 
     private static Set<String> names() {

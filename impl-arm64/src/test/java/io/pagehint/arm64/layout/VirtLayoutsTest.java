@@ -166,7 +166,7 @@ class VirtLayoutsTest {
                 "highmem-mmio=perhaps;    on or off",
                 "acpi=sometimes;          on or off",
                 "gic-version=3;           unknown virt machine option",
-                "maxmem=4G;               at least as large",
+                "maxmem=4G;               at least the initial memory",
                 "slots=2;                 room above",
                 "slots=257;               0..256",
                 "maxmem=lots;             not a size",

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * setup:   connect, header, LAYOUT, wait for ACCEPT, start the dirty log, mark every page,
- * round r: ask for hints (command id r), send the migration bitmap while hints clear it,
+ * round r: ask for hints with the next id of the engine-wide command id counter (ids rise over
+ *          the life of a hint source, across migrations), send the migration bitmap while hints clear it,
  *          stop hints, [send fills for hinted pages of a poisoning guest], harvest the dirty log,
  *          stop-and-copy when what is left fits the downtime limit or r reaches the round limit
  * final:   stop hints for good, pause the guest, harvest, send the rest, END, wait for RESULT

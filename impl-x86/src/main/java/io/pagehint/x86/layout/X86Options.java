@@ -1,6 +1,7 @@
 package io.pagehint.x86.layout;
 
 import io.pagehint.api.memory.MachineSpec;
+import io.pagehint.api.memory.MemorySlots;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +47,6 @@ record X86Options(long maxRamBelow4g, long hostPageSize, List<Long> dimms, long 
 
     /** QEMU's default physical address width for x86 CPU models (TCG_PHYS_ADDR_BITS in target/i386/cpu.h). */
     static final int DEFAULT_PHYS_BITS = 40;
-    /** ACPI_MAX_RAM_SLOTS in include/hw/acpi/pc-hotplug.h: the most memory slots a pc or q35 machine has. */
-    static final int MAX_RAM_SLOTS = 256;
 
     X86Options {
         dimms = List.copyOf(dimms);
@@ -93,7 +92,7 @@ record X86Options(long maxRamBelow4g, long hostPageSize, List<Long> dimms, long 
         }
         int slots = o.containsKey(SLOTS) ? intOption(SLOTS, o.get(SLOTS)) : dimms.size();
         long maxmem = o.containsKey(MAXMEM) ? Sizes.parse(MAXMEM, o.get(MAXMEM)) : addExact(MAXMEM, ramBytes, dimmTotal);
-        checkMemoryOptions(ramBytes, slots, maxmem, o.containsKey(SLOTS) || !dimms.isEmpty());
+        MemorySlots.check(ramBytes, o.containsKey(SLOTS) || !dimms.isEmpty(), slots, maxmem);
         CpuVendor vendor = CpuVendor.parse(o.getOrDefault(CPU_VENDOR, "intel"));
         int physBits = o.containsKey(PHYS_BITS) ? intOption(PHYS_BITS, o.get(PHYS_BITS)) : DEFAULT_PHYS_BITS;
         // target/i386/cpu.c x86_cpu_realizefn: phys-bits must lie between 32 and TARGET_PHYS_ADDR_SPACE_BITS (52)
@@ -103,28 +102,6 @@ record X86Options(long maxRamBelow4g, long hostPageSize, List<Long> dimms, long 
         long hole64 = o.containsKey(PCI_HOLE64_SIZE) ? Sizes.parse(PCI_HOLE64_SIZE, o.get(PCI_HOLE64_SIZE)) : type.defaultPciHole64Size();
         MachineVersion version = MachineVersion.parse(o.getOrDefault(MACHINE_VERSION, "latest"));
         return new X86Options(below, hostPage, dimms, dimmHostPage, slots, maxmem, vendor, physBits, hole64, version);
-    }
-
-    /**
-     * The -m slots/maxmem rules of QEMU's hw/core/machine.c (machine_set_mem and its checks) and of
-     * pc_memory_init: maxmem no smaller than RAM, slots only with room above RAM, at most 256 slots,
-     * maxmem page aligned. (maxmem without slots is allowed: room for devices such as virtio-mem.)
-     */
-    private static void checkMemoryOptions(long ram, int slots, long maxmem, boolean wantsSlots) {
-        if (maxmem < ram) {
-            throw new IllegalArgumentException(MAXMEM + "=" + Sizes.format(maxmem) + " is smaller than the RAM ("
-                    + Sizes.format(ram) + "); QEMU wants maxmem to be at least the initial memory size");
-        }
-        if (slots < 0 || slots > MAX_RAM_SLOTS) {
-            throw new IllegalArgumentException(SLOTS + "=" + slots + ": QEMU supports 0.." + MAX_RAM_SLOTS + " memory slots");
-        }
-        if (wantsSlots && slots > 0 && maxmem == ram) {
-            throw new IllegalArgumentException(SLOTS + "=" + slots + " but " + MAXMEM + " equals the RAM size: "
-                    + "QEMU wants room above the initial memory for memory slots");
-        }
-        if (maxmem % 4096 != 0) {
-            throw new IllegalArgumentException(MAXMEM + "=" + maxmem + ": QEMU wants the maximum memory size to be a multiple of 4K");
-        }
     }
 
     private static long hostPageSize(String name, String text) {

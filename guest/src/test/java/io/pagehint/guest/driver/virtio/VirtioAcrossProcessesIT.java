@@ -9,6 +9,7 @@ import io.pagehint.api.hint.HintSource;
 import io.pagehint.api.hint.HintStatus;
 import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.api.memory.MachineSpec;
+import io.pagehint.api.testing.Await;
 import io.pagehint.channel.testing.RecordingConsumer;
 import io.pagehint.channel.testing.RecordingPublisher;
 import io.pagehint.channel.virtio.FreePageHintChannel;
@@ -71,7 +72,7 @@ class VirtioAcrossProcessesIT {
             assertThat(hintPages(guest, layout)).as("the guest holds the blocks it hinted").isEqualTo(hinted.cardinality());
 
             request.close();
-            GuestFixture.await(() -> hintPages(guest, layout) == 0, WAIT, "the guest to give its blocks back on DONE");
+            Await.until(WAIT, "the guest to give its blocks back on DONE", () -> hintPages(guest, layout) == 0);
             assertThat(guest.process().isAlive()).isTrue();
         }
     }

@@ -1,6 +1,5 @@
 package io.pagehint.guest.driver.virtio;
 
-import static io.pagehint.guest.driver.GuestFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pagehint.api.bitmap.PageBitmap;
@@ -8,6 +7,7 @@ import io.pagehint.api.hint.HintRequest;
 import io.pagehint.api.hint.HintRequestOptions;
 import io.pagehint.api.hint.HintSource;
 import io.pagehint.api.hint.HintStatus;
+import io.pagehint.api.testing.Await;
 import io.pagehint.channel.testing.RecordingConsumer;
 import io.pagehint.channel.testing.RecordingPublisher;
 import io.pagehint.channel.virtio.FreePageHintChannel;
@@ -79,7 +79,7 @@ class VirtioBalloonDriverTest {
     }
 
     private void awaitHeldBlocks(long blocks) throws InterruptedException {
-        await(() -> guest.kernel().hintPages() == blocks * BLOCK, WAIT, blocks + " hint blocks held");
+        Await.until(WAIT, blocks + " hint blocks held", () -> guest.kernel().hintPages() == blocks * BLOCK);
     }
 
     @Test
@@ -188,7 +188,7 @@ class VirtioBalloonDriverTest {
         assertThat(consumer.status()).isEqualTo(HintStatus.FAILED);
         assertThat(channel.configCommandId()).isEqualTo(Balloon.CMD_ID_STOP);
         goOn.countDown();
-        await(() -> kernel.hintPages() > 0, WAIT, "the driver to hold what it took");
+        Await.until(WAIT, "the driver to hold what it took", () -> kernel.hintPages() > 0);
 
         // how far the round got before the driver saw STOP is the scheduler's business; what it took, it keeps
         long held = kernel.hintPages() / BLOCK;
