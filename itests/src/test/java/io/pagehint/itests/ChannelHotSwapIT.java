@@ -32,8 +32,10 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -57,6 +59,9 @@ public class ChannelHotSwapIT extends InFramework {
     @Inject
     VmProvisioner provisioner;
 
+    @Inject
+    ServiceComponentRuntime scr;
+
     @Test
     public void stoppingTheChannelMidMigrationLeavesTheGuestWholeAndStartingItBringsHintsBack() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("/dev/shm"), "pagehint-hotswap-");
@@ -69,7 +74,7 @@ public class ChannelHotSwapIT extends InFramework {
             configs.add(factoryConfiguration("io.pagehint.channel.serial", Map.of("vm.id", files.vmId(),
                     "vm.target", "(vm.id=" + files.vmId() + ")", "socket.path", guest.channelSocket().toString())));
             VirtualMachine vm = awaitService(VirtualMachine.class, "(vm.id=" + files.vmId() + ")");
-            awaitService(HintSource.class, "(vm.id=" + files.vmId() + ")");
+            awaitHintSourceBoundToTheEngine(files.vmId());
             Bundle channels = bundle("io.pagehint.channel");
 
             // a slow link, so the channel can be stopped while the bulk round runs
@@ -91,17 +96,19 @@ public class ChannelHotSwapIT extends InFramework {
             stopped.get();
             assertThat(first.outcome()).as(first.failure()).isEqualTo(MigrationPhase.COMPLETED);
             assertThat(first.selfCheck().passed()).as(first.selfCheck().problems().toString()).isTrue();
+            assertThat(first.hints().transport()).as(first.hints().note()).isEqualTo(HintSource.TRANSPORT_SERIAL);
             assertThat(first.hints().note()).contains("went away");
 
             // the guest lives on the source again (as if the destination were discarded); the channel comes back
             vm.control().resume();
             channels.start();
-            awaitService(HintSource.class, "(vm.id=" + files.vmId() + ")");
+            awaitHintSourceBoundToTheEngine(files.vmId());
             MigrationReport second = migrate(vm, dir.resolve("second.ram"), MigrationOptions.defaults(), null);
             assertThat(second.outcome()).as(second.failure()).isEqualTo(MigrationPhase.COMPLETED);
             assertThat(second.selfCheck().passed()).isTrue();
-            assertThat(second.hints().transport()).isEqualTo(HintSource.TRANSPORT_SERIAL);
-            assertThat(second.pagesSkippedByHints()).as("hints are back").isGreaterThan(10_000);
+            // the report's note says why hints were not used, if they were not
+            assertThat(second.hints().transport()).as("hint note: " + second.hints().note()).isEqualTo(HintSource.TRANSPORT_SERIAL);
+            assertThat(second.pagesSkippedByHints()).as("hints are back; hint note: " + second.hints().note()).isGreaterThan(10_000);
         } finally {
             for (Configuration c : configs) {
                 c.delete();
@@ -127,6 +134,27 @@ public class ChannelHotSwapIT extends InFramework {
         Configuration c = configurations.createFactoryConfiguration(factoryPid, "?");
         c.update(new Hashtable<>(properties));
         return c;
+    }
+
+    /**
+     * Waits until the engine component has bound the guest's hint source, not merely until the
+     * source is registered: a migration started in between finds no source (transport "none").
+     * SCR binds on the thread that registered the source, possibly after this test's tracker saw it.
+     */
+    private void awaitHintSourceBoundToTheEngine(String vmId) throws Exception {
+        ServiceTracker<HintSource, HintSource> t = new ServiceTracker<>(context,
+                context.createFilter("(&(objectClass=" + HintSource.class.getName() + ")(vm.id=" + vmId + "))"), null);
+        t.open();
+        try {
+            assertThat(t.waitForService(TIMEOUT.toMillis())).as("hint source of " + vmId).isNotNull();
+            long sourceId = (Long) t.getServiceReference().getProperty("service.id");
+            ServiceReference<MigrationService> engineRef = context.getServiceReference(MigrationService.class);
+            Conditions.await(TIMEOUT, "the engine binds hint source " + sourceId + " of " + vmId,
+                    () -> Components.boundServiceIds(scr, engineRef, HintSource.class).contains(sourceId),
+                    () -> "bound " + Components.boundServiceIds(scr, engineRef, HintSource.class));
+        } finally {
+            t.close();
+        }
     }
 
     private <S> S awaitService(Class<S> type, String filter) throws Exception {

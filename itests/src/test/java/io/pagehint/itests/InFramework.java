@@ -18,6 +18,12 @@ public abstract class InFramework {
 
     @Configuration
     public Option[] config() {
+        // one framework log per test class: the framework's slf4j-simple opens its file afresh, so a
+        // shared file would hold only the last class's log, not the failing one's
+        String logDir = System.getProperty("pagehint.itests.logDir");
+        if (logDir != null) {
+            System.setProperty("org.slf4j.simpleLogger.logFile", logDir + "/framework-log-" + getClass().getSimpleName() + ".txt");
+        }
         return RuntimeBundles.options();
     }
 }

@@ -31,6 +31,8 @@ public class LoggingIT extends InFramework {
     @Test
     public void theCommandLineBundleLogsEachCommandLineItRuns() throws Exception {
         Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile"));
+        assertThat(log.getFileName()).as("this class's own log, which the next class does not overwrite")
+                .hasToString("framework-log-LoggingIT.txt");
         // a wait no other run uses, so the line can only come from this one
         String wait = (1000 + ThreadLocalRandom.current().nextInt(1_000_000)) + "ms";
 

@@ -24,6 +24,9 @@ public final class ToyHintSource implements HintSource {
     private final Duration pace;
     private final int reusePerChunk;
     final AtomicInteger requests = new AtomicInteger();
+    /** Stale messages counted over the source's life (a channel counts from its start, not per migration). */
+    public final java.util.concurrent.atomic.AtomicLong staleMessages = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean lateGuest;
 
     public ToyHintSource(ToyGuest guest, int wordsPerChunk, Duration pace) {
         this(guest, wordsPerChunk, pace, 0);
@@ -38,6 +41,16 @@ public final class ToyHintSource implements HintSource {
         this.wordsPerChunk = wordsPerChunk;
         this.pace = pace;
         this.reusePerChunk = reusePerChunk;
+    }
+
+    /** From now on the guest answers each request once more after it ended: one stale message per request. */
+    public void answerLate() {
+        lateGuest = true;
+    }
+
+    @Override
+    public long staleMessagesDropped() {
+        return staleMessages.get();
     }
 
     @Override
@@ -71,6 +84,9 @@ public final class ToyHintSource implements HintSource {
     @Override
     public HintRequest request(HintRequestOptions options, HintConsumer consumer) {
         requests.incrementAndGet();
+        if (lateGuest) {
+            staleMessages.incrementAndGet();
+        }
         Request r = new Request(options.commandId(), consumer);
         Thread t = new Thread(r::walk, "toy-hints-" + options.commandId());
         t.setDaemon(true);
