@@ -100,7 +100,11 @@ public final class MigrateCommand implements Callable<Integer> {
                 .useHints(hintChannel != null)
                 .hintTransport(hintChannel == null ? null : hintChannel.kind().transport()).build();
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
-        try (GuestAttachment guest = GuestAttachment.attach(context, files, hintChannel)) {
+        try (GuestAttachment guest = GuestAttachment.attachHintsIfThere(context, files, hintChannel)) {
+            if (!guest.whyNoHints().isEmpty()) {
+                context.err().println(guest.whyNoHints() + "; migrating without hints");
+                context.err().flush();
+            }
             Migration m = engine.migrate(guest.vm(), destination, options,
                     json ? null : new ProgressLine(context.err(), System.console() != null));
             MigrationReport report = m.await(Duration.ofDays(1));
