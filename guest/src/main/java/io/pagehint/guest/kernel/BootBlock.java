@@ -47,6 +47,12 @@ final class BootBlock {
     static final int LRU_OFF = 0x080;
     static final int CACHED_PAGES_OFF = 0x088;
     static final int DIRTY_PAGES_OFF = 0x090;
+    /** The virtio free-page queue, as its driver recorded it: descriptor table (0: no queue), rings, command-id slots, size. */
+    static final int HINT_QUEUE_DESC_OFF = 0x098;
+    static final int HINT_QUEUE_AVAIL_OFF = 0x0A0;
+    static final int HINT_QUEUE_USED_OFF = 0x0A8;
+    static final int HINT_QUEUE_SLOTS_OFF = 0x0B0;
+    static final int HINT_QUEUE_SIZE_OFF = 0x0B8;
 
     /** Zone headers, {@link #ZONE_BYTES} each. */
     static final int ZONES_OFF = 0x100;

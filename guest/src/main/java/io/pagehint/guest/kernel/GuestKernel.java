@@ -467,6 +467,31 @@ public final class GuestKernel implements HintingSupport {
     }
 
     @Override
+    public void recordHintQueue(HintQueue q) {
+        gate.enter();
+        try {
+            boot.writeLong(BootBlock.HINT_QUEUE_AVAIL_OFF, q.availRing());
+            boot.writeLong(BootBlock.HINT_QUEUE_USED_OFF, q.usedRing());
+            boot.writeLong(BootBlock.HINT_QUEUE_SLOTS_OFF, q.commandIdSlots());
+            boot.writeInt(BootBlock.HINT_QUEUE_SIZE_OFF, q.size());
+            boot.writeLong(BootBlock.HINT_QUEUE_DESC_OFF, q.descTable()); // last: a non-zero table means the rest is there
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public java.util.Optional<HintQueue> hintQueue() {
+        long desc = boot.readLong(BootBlock.HINT_QUEUE_DESC_OFF);
+        if (desc == 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new HintQueue(desc, boot.readLong(BootBlock.HINT_QUEUE_AVAIL_OFF),
+                boot.readLong(BootBlock.HINT_QUEUE_USED_OFF), boot.readLong(BootBlock.HINT_QUEUE_SLOTS_OFF),
+                boot.readInt(BootBlock.HINT_QUEUE_SIZE_OFF)));
+    }
+
+    @Override
     public DeviceMemory physicalMemory() {
         return physicalMemory;
     }

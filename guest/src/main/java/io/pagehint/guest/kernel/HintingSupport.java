@@ -77,6 +77,25 @@ public interface HintingSupport {
      */
     long allocKernelPages(int order);
 
+    /**
+     * Where the virtio driver's free page queue lives, in kernel pages it took with
+     * {@link #allocKernelPages}: its descriptor table, available and used rings, its two 4-byte
+     * command-id slots (the id being acknowledged, then STOP), and its size.
+     */
+    record HintQueue(long descTable, long availRing, long usedRing, long commandIdSlots, int size) {
+    }
+
+    /**
+     * Records the driver's queue in the kernel's state in guest RAM, as a Linux driver's virtqueue
+     * is reachable from kernel memory: the self-check then checks the ring, and a kernel taken up
+     * after a migration gives the driver the same pages back ({@link #hintQueue()}) instead of
+     * taking new ones.
+     */
+    void recordHintQueue(HintQueue queue);
+
+    /** The queue recorded in guest RAM by this or an earlier run of the driver, if any. */
+    java.util.Optional<HintQueue> hintQueue();
+
     /** The guest's own access to its physical memory; every write goes through the logged write path. */
     DeviceMemory physicalMemory();
 }

@@ -106,6 +106,7 @@ public final class SelfCheck {
             checkZoneCounts();
             checkLru();
             checkKeptBitmap();
+            checkHintQueue();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -433,6 +434,108 @@ public final class SelfCheck {
                         + " but the kept free-page bitmap says otherwise (" + Long.bitCount(diff) + " bits differ in its word)");
             }
         }
+    }
+
+    // ------------------------------------------------------------ the virtio driver's free page queue
+
+    /** Descriptor flags the virtio driver uses: none (a command id it sends) or WRITE (a free block). */
+    private static final int DESC_F_WRITE = 2;
+
+    /**
+     * The free page queue the virtio driver recorded in the boot block (docs/GUEST.md 4.2): its
+     * rings and command-id slots lie in one KERNEL block; the buffers the device has not used yet
+     * are either a command id (4 bytes in a slot) or a whole hint-order block of usable RAM; the
+     * used elements name descriptors of the queue with length 0 (the device writes nothing into a
+     * block); the STOP slot holds STOP.
+     */
+    private void checkHintQueue() {
+        long desc = boot.readLong(BootBlock.HINT_QUEUE_DESC_OFF);
+        if (desc == 0) {
+            return;
+        }
+        long avail = boot.readLong(BootBlock.HINT_QUEUE_AVAIL_OFF);
+        long used = boot.readLong(BootBlock.HINT_QUEUE_USED_OFF);
+        long slots = boot.readLong(BootBlock.HINT_QUEUE_SLOTS_OFF);
+        int size = boot.readInt(BootBlock.HINT_QUEUE_SIZE_OFF);
+        if (size < 2 || size > 32768 || Integer.bitCount(size) != 1) {
+            problem("the virtio free page queue recorded in the boot block has an impossible size " + size);
+            return;
+        }
+        if ((desc & 15) != 0 || (avail & 1) != 0 || (used & 3) != 0
+                || !inOneKernelBlock(desc, 16L * size) || !inOneKernelBlock(avail, 6 + 2L * size)
+                || !inOneKernelBlock(used, 6 + 8L * size) || !inOneKernelBlock(slots, 8)) {
+            problem("the virtio free page queue (descriptors 0x" + Long.toHexString(desc) + ", size " + size
+                    + ") is not aligned or not in the kernel's own pages");
+            return;
+        }
+        int availFlags = ram.readShort(avail) & 0xffff;
+        int availIdx = ram.readShort(avail + 2) & 0xffff;
+        int usedFlags = ram.readShort(used) & 0xffff;
+        int usedIdx = ram.readShort(used + 2) & 0xffff;
+        if (availFlags > 1 || usedFlags > 1) {
+            problem("the virtio free page queue has ring flags " + availFlags + " / " + usedFlags + " (only bit 0 exists)");
+        }
+        int inFlight = (availIdx - usedIdx) & 0xffff;
+        if (inFlight > size) {
+            problem("the virtio free page queue has " + inFlight + " buffers in flight, more than its " + size + " entries");
+            return;
+        }
+        long blockBytes = (long) geo.pageSize() << geo.maxOrder();
+        for (int j = 0; j < inFlight; j++) {
+            int head = ram.readShort(avail + 4 + 2L * ((usedIdx + j) & (size - 1))) & 0xffff;
+            if (head >= size) {
+                problem("the virtio free page queue's available ring names descriptor " + head + " of " + size);
+                continue;
+            }
+            long d = desc + 16L * head;
+            long addr = ram.readLong(d);
+            int len = ram.readInt(d + 8);
+            int flags = ram.readShort(d + 12) & 0xffff;
+            boolean commandId = flags == 0 && len == 4 && (addr == slots || addr == slots + 4);
+            boolean block = flags == DESC_F_WRITE && len == blockBytes && addr % blockBytes == 0 && usableRam(addr, blockBytes);
+            if (!commandId && !block) {
+                problem("the virtio free page queue's descriptor " + head + " (0x" + Long.toHexString(addr) + ", " + len
+                        + " bytes, flags " + flags + ") is neither a command id nor a free block of the hint order");
+            }
+        }
+        for (int k = 0; k < Math.min(usedIdx, size); k++) {
+            long e = used + 4 + 8L * k;
+            int id = ram.readInt(e);
+            int len = ram.readInt(e + 4);
+            if (id < 0 || id >= size || len != 0) {
+                problem("the virtio free page queue's used element " + k + " names descriptor " + id + " with length " + len);
+            }
+        }
+        if (ram.readInt(slots + 4) != 0) {
+            problem("the virtio free page queue's STOP slot holds " + ram.readInt(slots + 4) + ", not STOP (0)");
+        }
+    }
+
+    /** Whether {@code [gpa, gpa + bytes)} lies in RAM pages of one KERNEL block. */
+    private boolean inOneKernelBlock(long gpa, long bytes) {
+        long first = gpa >>> geo.pageShift();
+        long last = (gpa + bytes - 1) >>> geo.pageShift();
+        for (int order = 0; order <= geo.maxOrder(); order++) {
+            long head = first & -(1L << order);
+            long idx = geo.index(head);
+            if (idx < 0) {
+                continue;
+            }
+            long w = memmap.word0(idx);
+            if (MemMap.state(w) == MemMap.KERNEL && MemMap.order(w) >= order && last < head + (1L << MemMap.order(w))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code [gpa, gpa + bytes)} is RAM pages none of which is reserved. */
+    private boolean usableRam(long gpa, long bytes) {
+        long first = gpa >>> geo.pageShift();
+        long pages = bytes >>> geo.pageShift();
+        long idx = geo.index(first);
+        long lastIdx = geo.index(first + pages - 1);
+        return idx >= 0 && lastIdx == idx + pages - 1 && !geo.anyReserved(first, first + pages);
     }
 
     // ------------------------------------------------------------ helpers

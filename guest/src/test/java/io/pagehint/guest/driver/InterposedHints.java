@@ -55,6 +55,16 @@ public class InterposedHints implements HintingSupport {
     }
 
     @Override
+    public void recordHintQueue(HintQueue queue) {
+        kernel.recordHintQueue(queue);
+    }
+
+    @Override
+    public java.util.Optional<HintQueue> hintQueue() {
+        return kernel.hintQueue();
+    }
+
+    @Override
     public DeviceMemory physicalMemory() {
         return kernel.physicalMemory();
     }

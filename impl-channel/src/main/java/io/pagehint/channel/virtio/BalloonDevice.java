@@ -559,7 +559,8 @@ final class BalloonDevice {
     synchronized Outcome checkTimeouts(long nowNanos) {
         long limit = responseTimeout.toNanos();
         if (round == Round.REQUESTED && nowNanos - requestedNanos > limit) {
-            return deviceError("guest did not answer: command id not acknowledged within " + responseTimeout.toMillis() + " ms");
+            return deviceError("guest did not answer: command id not acknowledged within " + responseTimeout.toMillis()
+                    + " ms (a paused guest runs no driver code)");
         }
         if (round == Round.STARTED && nowNanos - progressNanos > limit) {
             return deviceError("guest did not answer: no free blocks and no STOP within " + responseTimeout.toMillis() + " ms");

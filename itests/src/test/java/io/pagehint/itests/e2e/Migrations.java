@@ -56,8 +56,17 @@ final class Migrations implements AutoCloseable {
     /** Like the other, optionally not waiting for the workload to settle: migrating while the guest fills its memory. */
     Outcome migrate(String name, MachineSpec machine, String channel, List<String> guestArgs, List<String> migrateArgs,
                     List<String> sourceJvmArgs, boolean settle) throws IOException, InterruptedException {
+        return migrate(name, machine, channel, true, guestArgs, migrateArgs, sourceJvmArgs, settle);
+    }
+
+    /**
+     * Migrates over {@code channel} a guest started without the channel's driver ({@code driver}
+     * false): the host end listens, nothing connects.
+     */
+    Outcome migrate(String name, MachineSpec machine, String channel, boolean driver, List<String> guestArgs,
+                    List<String> migrateArgs, List<String> sourceJvmArgs, boolean settle) throws IOException, InterruptedException {
         String transport = channel.equals("none") ? null : channel;
-        try (GuestRun guest = GuestRun.start(dir, name + "-guest", machine, transport, guestArgs, List.of());
+        try (GuestRun guest = GuestRun.start(dir, name + "-guest", machine, driver ? transport : null, guestArgs, List.of());
              DestinationRun destination = DestinationRun.start(dir, name + "-destination", machine, List.of())) {
             if (settle) {
                 guest.awaitSettled(Duration.ofMinutes(2));
@@ -70,7 +79,8 @@ final class Migrations implements AutoCloseable {
                     "--dirty-log", guest.files().dirtyLog().toString(), "--channel", channel));
             args.addAll(PagehintProcess.machineArgs(machine));
             if (transport != null) {
-                args.addAll(List.of("--channel-socket", guest.channelSocket().toString()));
+                Path socket = driver ? guest.channelSocket() : dir.resolve(name + "-no-driver.sock");
+                args.addAll(List.of("--channel-socket", socket.toString()));
             }
             args.addAll(migrateArgs);
             try (PagehintProcess source = PagehintProcess.start(dir, name + "-source", sourceJvmArgs, args)) {

@@ -118,7 +118,11 @@ public final class MigrateCommand implements Callable<Integer> {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
         GuestFiles files = guestOptions.files(context);
-        try (GuestAttachment guest = GuestAttachment.attach(context, files, hintChannel)) {
+        try (GuestAttachment guest = GuestAttachment.attachHintsIfThere(context, files, hintChannel)) {
+            if (!guest.whyNoHints().isEmpty()) {
+                context.err().println(guest.whyNoHints() + "; migrating without hints");
+                context.err().flush();
+            }
             return migrate(guest.vm(), destination, options);
         }
     }

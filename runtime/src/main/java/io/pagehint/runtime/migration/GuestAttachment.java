@@ -25,8 +25,9 @@ public final class GuestAttachment implements AutoCloseable {
     private final List<Configuration> configurations = new ArrayList<>();
     private final VirtualMachine vm;
     private final HintSource hints;
+    private String noHints = "";
 
-    private GuestAttachment(CliContext context, GuestFiles guest, HintChannel channel) throws IOException {
+    private GuestAttachment(CliContext context, GuestFiles guest, HintChannel channel, boolean hintsRequired) throws IOException {
         ConfigurationAdmin admin = context.await(ConfigurationAdmin.class, null, "configuration admin");
         try {
             configure(admin, GuestFiles.ADAPTER_FACTORY_PID, guest.adapterConfiguration());
@@ -36,10 +37,20 @@ public final class GuestAttachment implements AutoCloseable {
                 hints = null;
             } else {
                 configure(admin, channel.kind().factoryPid, channel.configuration(guest.vmId()));
-                hints = context.await(HintSource.class, "(&(" + VirtualMachine.VM_ID + "=" + guest.vmId() + ")("
-                        + HintSource.TRANSPORT + "=" + channel.kind().transport() + "))",
-                        channel.kind().transport() + " hint channel of guest " + guest.vmId()
-                                + " (was the guest started with its driver pointed at " + channel.socket() + "?)");
+                HintSource found;
+                try {
+                    found = context.await(HintSource.class, "(&(" + VirtualMachine.VM_ID + "=" + guest.vmId() + ")("
+                            + HintSource.TRANSPORT + "=" + channel.kind().transport() + "))",
+                            channel.kind().transport() + " hint channel of guest " + guest.vmId()
+                                    + " (was the guest started with its driver pointed at " + channel.socket() + "?)");
+                } catch (CliException e) {
+                    if (hintsRequired) {
+                        throw e;
+                    }
+                    found = null; // no driver came: the guest cannot hint, which is no reason not to migrate it
+                    noHints = e.getMessage();
+                }
+                hints = found;
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -49,11 +60,29 @@ public final class GuestAttachment implements AutoCloseable {
 
     /** Attaches the guest and waits for its services; {@code channel} may be null for no hints. */
     public static GuestAttachment attach(CliContext context, GuestFiles guest, HintChannel channel) {
+        return attach(context, guest, channel, true);
+    }
+
+    /**
+     * Like {@link #attach(CliContext, GuestFiles, HintChannel)}, but a hint source that does not
+     * appear (no driver connected to the channel) leaves {@link #hints()} null and says why in
+     * {@link #whyNoHints()}, instead of failing: for a migration, which then runs without hints.
+     */
+    public static GuestAttachment attachHintsIfThere(CliContext context, GuestFiles guest, HintChannel channel) {
+        return attach(context, guest, channel, false);
+    }
+
+    private static GuestAttachment attach(CliContext context, GuestFiles guest, HintChannel channel, boolean hintsRequired) {
         try {
-            return new GuestAttachment(context, guest, channel);
+            return new GuestAttachment(context, guest, channel, hintsRequired);
         } catch (IOException e) {
             throw new CliException("cannot configure guest " + guest.vmId() + ": " + e.getMessage());
         }
+    }
+
+    /** Why a hint channel was asked for and no hint source came; empty otherwise. */
+    public String whyNoHints() {
+        return noHints;
     }
 
     public VirtualMachine vm() {

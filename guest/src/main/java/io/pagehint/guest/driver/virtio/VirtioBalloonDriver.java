@@ -250,18 +250,24 @@ public final class VirtioBalloonDriver extends ReconnectingDriver {
             }
             int size = (int) Math.min(PREFERRED_QUEUE_SIZE, Long.highestOneBit(max));
             if (ringBase < 0) {
-                // allocated once for the preferred size and reused after every reset and reconnect
-                long bytes = SplitRingLayout.contiguousBytes(PREFERRED_QUEUE_SIZE) + 2L * Balloon.CMD_ID_BYTES;
-                int order = 64 - Long.numberOfLeadingZeros((bytes + pageSize - 1) / pageSize - 1);
-                try {
-                    ringBase = kernel.allocKernelPages(order) * pageSize;
-                } catch (IllegalStateException e) {
-                    throw new NoMemoryForQueue(e.getMessage());
+                // allocated once for the preferred size and reused after every reset and reconnect, and by
+                // the driver of a kernel taken up after a migration (the pages are recorded in guest RAM)
+                ringBase = kernel.hintQueue().map(HintingSupport.HintQueue::descTable).orElse(-1L);
+                if (ringBase < 0) {
+                    long bytes = SplitRingLayout.contiguousBytes(PREFERRED_QUEUE_SIZE) + 2L * Balloon.CMD_ID_BYTES;
+                    int order = 64 - Long.numberOfLeadingZeros((bytes + pageSize - 1) / pageSize - 1);
+                    try {
+                        ringBase = kernel.allocKernelPages(order) * pageSize;
+                    } catch (IllegalStateException e) {
+                        throw new NoMemoryForQueue(e.getMessage());
+                    }
                 }
                 cmdActiveSlot = ringBase + SplitRingLayout.contiguousBytes(PREFERRED_QUEUE_SIZE);
                 cmdStopSlot = cmdActiveSlot + Balloon.CMD_ID_BYTES;
             }
             SplitRingLayout layout = SplitRingLayout.contiguous(ringBase, size);
+            kernel.recordHintQueue(new HintingSupport.HintQueue(layout.descTable(), layout.availRing(), layout.usedRing(),
+                    cmdActiveSlot, size));
             queue = new DriverVirtqueue<>(memory, layout);
             queue.suppressInterrupts(true); // used buffers are collected before each add, as Linux does
             memory.writeInt(cmdStopSlot, Balloon.CMD_ID_STOP);

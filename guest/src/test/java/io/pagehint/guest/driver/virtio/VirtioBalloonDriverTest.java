@@ -106,6 +106,59 @@ class VirtioBalloonDriverTest {
     }
 
     @Test
+    void theSelfCheckChecksTheQueueTheDriverRecordedInTheKernel() throws Exception {
+        GuestKernel kernel = boot(BootOptions.defaults());
+        HintSource source = connect(kernel, settings());
+        RecordingConsumer consumer = new RecordingConsumer();
+        source.request(new HintRequestOptions(1, false), consumer);
+        assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
+        HintingSupport.HintQueue q = kernel.hintQueue().orElseThrow();
+        assertThat(q.size()).isEqualTo(1024);
+        assertThat(selfCheck()).isEmpty();
+
+        var ram = guest.hostMemory(); // corruptions behind the guest's back
+        int usedIdx = ram.readShort(q.usedRing() + 2) & 0xffff;
+        ram.writeInt(q.commandIdSlots() + 4, 7);
+        assertThat(selfCheck()).singleElement().asString().contains("STOP slot holds 7");
+        ram.writeInt(q.commandIdSlots() + 4, 0);
+
+        ram.writeInt(q.usedRing() + 4 + 4, 5); // the length of used element 0
+        assertThat(selfCheck()).singleElement().asString().contains("used element 0").contains("length 5");
+        ram.writeInt(q.usedRing() + 4 + 4, 0);
+
+        int slot = usedIdx & (q.size() - 1);
+        ram.writeShort(q.availRing() + 4 + 2L * slot, (short) 3);
+        ram.writeLong(q.descTable() + 16 * 3, 0x12345000L); // not a block of the hint order
+        ram.writeShort(q.availRing() + 2, (short) (usedIdx + 1)); // one buffer in flight
+        assertThat(selfCheck()).singleElement().asString().contains("descriptor 3 (0x12345000");
+
+        ram.writeShort(q.availRing() + 2, (short) (usedIdx + q.size() + 1));
+        assertThat(selfCheck()).singleElement().asString().contains("more than its 1024 entries");
+    }
+
+    @Test
+    void aDriverOfAKernelTakenUpAgainUsesTheQueuePagesRecordedInRamInsteadOfTakingNewOnes() throws Exception {
+        GuestKernel kernel = boot(BootOptions.defaults());
+        connect(kernel, settings());
+        HintingSupport.HintQueue first = kernel.hintQueue().orElseThrow();
+        driver.close(); // the driver of the source's process is gone
+        driver = null;
+        channel.close();
+        await(() -> kernel.hintPages() == 0, WAIT, "the first driver's blocks back");
+        long free = kernel.freePages();
+
+        connect(kernel, settings()); // a new driver, as in the process that takes the kernel up
+        assertThat(kernel.hintQueue()).hasValue(first);
+        assertThat(kernel.freePages()).as("no new kernel pages for the rings").isEqualTo(free);
+    }
+
+    private java.util.List<String> selfCheck() throws java.io.IOException {
+        try (io.pagehint.guest.ram.RamImage image = io.pagehint.guest.ram.RamImage.open(guest.dir().resolve("ram"), guest.layout())) {
+            return io.pagehint.guest.kernel.SelfCheck.run(image).problems();
+        }
+    }
+
+    @Test
     void aRoundHintsEveryWholeFreeBlockAndDoneGivesThemAllBack() throws Exception {
         GuestKernel kernel = boot(BootOptions.defaults());
         PageBitmap freeBefore = guest.freePages();
