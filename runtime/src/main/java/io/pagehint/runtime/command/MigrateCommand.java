@@ -11,6 +11,7 @@ import io.pagehint.runtime.cli.Durations;
 import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.format.Json;
 import io.pagehint.runtime.migration.GuestAttachment;
+import io.pagehint.runtime.migration.GuestMigrationLock;
 import io.pagehint.runtime.migration.HintChannel;
 import io.pagehint.runtime.migration.HostPort;
 import io.pagehint.runtime.migration.ProgressLine;
@@ -29,8 +30,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code pagehint migrate}: migrates a running reference guest to a destination. Attaches the
  * guest (its host adapter and, unless {@code --channel none}, the host end of its hint channel),
- * migrates, prints the report. Ctrl-C cancels: the runtime stops, the engine cancels, and the
- * guest is resumed.
+ * migrates, prints the report. Ctrl-C (or SIGTERM) cancels: the destination gets CANCEL, the
+ * guest is resumed, and the report says the migration was cancelled. A guest is migrated by one
+ * {@code migrate} at a time, across processes too ({@link GuestMigrationLock}).
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = "Migrates a running reference guest to a destination, skipping the pages it hints free.")
@@ -73,11 +75,32 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--drop-cache", description = "Ask the guest to drop its clean page cache before hinting.")
     boolean dropCache;
 
+    @Option(names = "--stall-timeout", paramLabel = "<duration>", converter = Durations.class, defaultValue = "30s",
+            description = "Give up (and resume the guest) when the destination accepts nothing for this long (default: ${DEFAULT-VALUE}).")
+    Duration stallTimeout;
+
+    @Option(names = "--result-timeout", paramLabel = "<duration>", converter = Durations.class, defaultValue = "120s",
+            description = "Give up (and resume the guest) when the destination's check has not answered this long after the last page (default: ${DEFAULT-VALUE}).")
+    Duration resultTimeout;
+
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
     public MigrateCommand(CliContext context) {
         this.context = context;
+    }
+
+    /** How long a migration may take to wind down after a signal cancelled it (CANCEL sent, guest resumed). */
+    static final Duration WIND_DOWN = Duration.ofSeconds(10);
+
+    /** Cancels {@code m} on a signal and waits for its report, which says it was cancelled. */
+    static MigrationReport cancelled(Migration m) {
+        m.cancel();
+        try {
+            return m.await(WIND_DOWN);
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new CliException("migration " + m.id() + " was cancelled and did not end within " + WIND_DOWN.toSeconds() + " s");
+        }
     }
 
     @Override
@@ -95,15 +118,34 @@ public final class MigrateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
-        MigrationOptions options = MigrationOptions.builder().downtimeLimit(downtime).bandwidthLimit(bandwidth)
-                .maxRounds(maxRounds).autoConverge(!noAutoConverge).dropPageCache(dropCache)
-                .useHints(hintChannel != null)
-                .hintTransport(hintChannel == null ? null : hintChannel.kind().transport()).build();
+        MigrationOptions options;
+        try {
+            options = MigrationOptions.builder().downtimeLimit(downtime).bandwidthLimit(bandwidth)
+                    .maxRounds(maxRounds).autoConverge(!noAutoConverge).dropPageCache(dropCache)
+                    .stallTimeout(stallTimeout).resultTimeout(resultTimeout)
+                    .useHints(hintChannel != null)
+                    .hintTransport(hintChannel == null ? null : hintChannel.kind().transport()).build();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
+        }
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
-        try (GuestAttachment guest = GuestAttachment.attach(context, files, hintChannel)) {
-            Migration m = engine.migrate(guest.vm(), destination, options,
-                    json ? null : new ProgressLine(context.err(), System.console() != null));
-            MigrationReport report = m.await(Duration.ofDays(1));
+        // before attaching anything: a second attachment of the guest's channel would disturb the first migration
+        try (GuestMigrationLock lock = GuestMigrationLock.acquire(files.ramFile());
+             GuestAttachment guest = GuestAttachment.attach(context, files, hintChannel)) {
+            Migration m;
+            try {
+                m = engine.migrate(guest.vm(), destination, options,
+                        json ? null : new ProgressLine(context.err(), System.console() != null));
+            } catch (IllegalStateException refused) {
+                throw new CliException(refused.getMessage());
+            }
+            MigrationReport report;
+            try {
+                report = m.await(Duration.ofDays(1));
+            } catch (InterruptedException signal) {
+                // SIGINT or SIGTERM: the launcher interrupts the command before it stops the runtime
+                report = cancelled(m);
+            }
             if (json) {
                 Json.print(ReportJson.of(report), context.out());
             } else {
