@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The destination process dies (SIGKILL) in the middle of a migration: the source reports a clear
  * error and exits non-zero, and the guest runs on at the source, unpaused and unthrottled, and is
- * still whole.
+ * still whole. What the destination had received stays only under its {@code .incomplete} name.
  */
 class DestinationKilledIT extends EndToEnd {
 
@@ -32,6 +32,9 @@ class DestinationKilledIT extends EndToEnd {
                     "--machine", "q35", "--ram", "128M"))) {
                 source.awaitErrors(java.util.regex.Pattern.compile("BULK"), Duration.ofMinutes(1));
                 destination.process().process().destroyForcibly().waitFor();
+                // what it received is under a name that says so, never under the guest's
+                assertThat(destination.ramFile()).doesNotExist();
+                assertThat(destination.ramFile().resolveSibling(destination.ramFile().getFileName() + ".incomplete")).exists();
 
                 int exit = source.await(Duration.ofMinutes(1));
                 assertThat(exit).isEqualTo(1);

@@ -56,6 +56,11 @@ public final class Launcher {
 
     private final FrameworkStorage storage = FrameworkStorage.create();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** The thread running the command, interrupted on SIGINT/SIGTERM so the command can cancel and report. */
+    private volatile Thread commandThread;
+    /** Counted down once the command has returned and its output is flushed. */
+    private final CountDownLatch commandDone = new CountDownLatch(1);
+    private volatile boolean signalled;
     /** Set once started; read by the shutdown hook on Ctrl-C. */
     private volatile Framework framework;
 
@@ -81,18 +86,26 @@ public final class Launcher {
             System.exit(2);
             return;
         }
-        int code = new Launcher().run(commandLine);
+        Launcher launcher = new Launcher();
+        int code = launcher.run(commandLine);
         System.out.flush();
         System.err.flush();
+        launcher.commandDone.countDown();
         System.exit(code);
     }
 
     private int run(String[] args) {
-        Thread hook = new Thread(this::stop, "pagehint shutdown");
+        commandThread = Thread.currentThread();
+        Thread hook = new Thread(this::onSignal, "pagehint shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return launch(args);
         } catch (Exception e) {
+            if (signalled) {
+                // stopped by a signal while the runtime was still coming up: nothing went wrong
+                System.err.println("pagehint: stopped by a signal");
+                return EXIT_LAUNCH_FAILED;
+            }
             System.err.println("pagehint: the runtime did not start: " + e);
             return EXIT_LAUNCH_FAILED;
         } finally {
@@ -205,6 +218,27 @@ public final class Launcher {
         }
         return names.isEmpty() ? "none" : String.join(", ", names);
     }
+
+    /**
+     * SIGINT or SIGTERM: first lets the command wind down (interrupted, {@code migrate} and
+     * {@code receive} cancel their migration, send CANCEL and print their report), at most
+     * {@value #WIND_DOWN_SECONDS} s, then stops the runtime.
+     */
+    private void onSignal() {
+        signalled = true;
+        Thread command = commandThread;
+        if (command != null && commandDone.getCount() > 0) {
+            command.interrupt();
+            try {
+                commandDone.await(WIND_DOWN_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stop();
+    }
+
+    private static final long WIND_DOWN_SECONDS = 15;
 
     /** Stops the framework and deletes its storage; runs once, at the end or on Ctrl-C. */
     private void stop() {

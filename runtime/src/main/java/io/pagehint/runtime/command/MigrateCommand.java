@@ -13,6 +13,7 @@ import io.pagehint.runtime.cli.MachineOptions;
 import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.format.Json;
 import io.pagehint.runtime.migration.GuestAttachment;
+import io.pagehint.runtime.migration.GuestMigrationLock;
 import io.pagehint.runtime.migration.HintChannel;
 import io.pagehint.runtime.migration.HostPort;
 import io.pagehint.runtime.migration.ProgressLine;
@@ -35,8 +36,9 @@ import picocli.CommandLine.Spec;
  * files, attaches it for the migration (its host adapter and, unless {@code --channel none}, the host
  * end of its hint channel) and detaches it after; given {@code --vm <id>}, migrates the guest whose
  * {@code VirtualMachine} (and hint channel) an operator or a VMM configured already, touching no
- * configuration. Prints the report. Ctrl-C cancels: the runtime stops, the engine cancels, and the
- * guest is resumed.
+ * configuration. Prints the report. Ctrl-C (or SIGTERM) cancels: the destination gets CANCEL, the
+ * guest is resumed, and the report says the migration was cancelled. A guest is migrated by one
+ * {@code migrate} at a time, across processes too ({@link GuestMigrationLock}).
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = "Migrates a running guest to a destination, skipping the pages it hints free.")
@@ -87,11 +89,32 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--drop-cache", description = "Ask the guest to drop its clean page cache before hinting.")
     boolean dropCache;
 
+    @Option(names = "--stall-timeout", paramLabel = "<duration>", converter = Durations.class, defaultValue = "30s",
+            description = "Give up (and resume the guest) when the destination accepts nothing for this long (default: ${DEFAULT-VALUE}).")
+    Duration stallTimeout;
+
+    @Option(names = "--result-timeout", paramLabel = "<duration>", converter = Durations.class, defaultValue = "120s",
+            description = "Give up (and resume the guest) when the destination's check has not answered this long after the last page (default: ${DEFAULT-VALUE}).")
+    Duration resultTimeout;
+
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
     public MigrateCommand(CliContext context) {
         this.context = context;
+    }
+
+    /** How long a migration may take to wind down after a signal cancelled it (CANCEL sent, guest resumed). */
+    static final Duration WIND_DOWN = Duration.ofSeconds(10);
+
+    /** Cancels {@code m} on a signal and waits for its report, which says it was cancelled. */
+    static MigrationReport cancelled(Migration m) {
+        m.cancel();
+        try {
+            return m.await(WIND_DOWN);
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new CliException("migration " + m.id() + " was cancelled and did not end within " + WIND_DOWN.toSeconds() + " s");
+        }
     }
 
     @Override
@@ -118,7 +141,9 @@ public final class MigrateCommand implements Callable<Integer> {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
         GuestFiles files = guestOptions.files(context);
-        try (GuestAttachment guest = GuestAttachment.attachHintsIfThere(context, files, hintChannel)) {
+        // before attaching anything: a second attachment of the guest's channel would disturb the first migration
+        try (GuestMigrationLock lock = GuestMigrationLock.acquire(files.ramFile());
+             GuestAttachment guest = GuestAttachment.attachHintsIfThere(context, files, hintChannel)) {
             if (!guest.whyNoHints().isEmpty()) {
                 context.err().println(guest.whyNoHints() + "; migrating without hints");
                 context.err().flush();
@@ -135,15 +160,16 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         InetSocketAddress destination;
         HintChannel.Kind kind;
+        MigrationOptions options;
         try {
             destination = HostPort.parse(to);
             kind = HintChannel.Kind.of(channel);
+            // the guest's configured channel, whichever it is, unless --channel says which (or none)
+            boolean channelGiven = spec.commandLine().getParseResult().hasMatchedOption("--channel");
+            options = options(kind != null || !channelGiven, channelGiven && kind != null ? kind.transport() : null);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
-        // the guest's configured channel, whichever it is, unless --channel says which (or none)
-        boolean channelGiven = spec.commandLine().getParseResult().hasMatchedOption("--channel");
-        MigrationOptions options = options(kind != null || !channelGiven, channelGiven && kind != null ? kind.transport() : null);
         VirtualMachine guest = context.await(VirtualMachine.class, "(" + VirtualMachine.VM_ID + "=" + MachineOptions.escape(vm) + ")",
                 "guest " + vm + " (is a VirtualMachine with vm.id=" + vm + " configured?)");
         return migrate(guest, destination, options);
@@ -152,14 +178,26 @@ public final class MigrateCommand implements Callable<Integer> {
     private MigrationOptions options(boolean useHints, String transport) {
         return MigrationOptions.builder().downtimeLimit(downtime).bandwidthLimit(bandwidth)
                 .maxRounds(maxRounds).autoConverge(!noAutoConverge).dropPageCache(dropCache)
+                .stallTimeout(stallTimeout).resultTimeout(resultTimeout)
                 .useHints(useHints).hintTransport(transport).build();
     }
 
     private int migrate(VirtualMachine guest, InetSocketAddress destination, MigrationOptions options) throws Exception {
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
-        Migration m = engine.migrate(guest, destination, options,
-                json ? null : new ProgressLine(context.err(), System.console() != null));
-        MigrationReport report = m.await(Duration.ofDays(1));
+        Migration m;
+        try {
+            m = engine.migrate(guest, destination, options,
+                    json ? null : new ProgressLine(context.err(), System.console() != null));
+        } catch (IllegalStateException refused) {
+            throw new CliException(refused.getMessage());
+        }
+        MigrationReport report;
+        try {
+            report = m.await(Duration.ofDays(1));
+        } catch (InterruptedException signal) {
+            // SIGINT or SIGTERM: the launcher interrupts the command before it stops the runtime
+            report = cancelled(m);
+        }
         if (json) {
             Json.print(ReportJson.of(report), context.out());
         } else {

@@ -30,8 +30,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code pagehint receive}: the destination of one migration. Prepares an empty guest of the
  * given machine in a new RAM file, listens, receives, has the guest checked, and exits 0 only if
- * the migration completed and the guest passed its self-check. The first line it prints is
- * {@code listening on HOST:PORT}, for scripts that asked for port 0.
+ * the migration completed and the guest passed its self-check. The first line it prints on
+ * stderr is {@code listening on HOST:PORT}, for scripts that asked for port 0; stdout has only the
+ * report. SIGINT or SIGTERM cancels: what arrived is discarded and the report says so.
  */
 @Command(name = "receive", mixinStandardHelpOptions = true,
         description = "Receives one migration into a new guest RAM file and checks the guest.")
@@ -90,11 +91,15 @@ public final class ReceiveCommand implements Callable<Integer>, ProcessOnly {
             vm.close();
             throw new CliException("cannot listen on " + listen + ": " + (e.getMessage() != null ? e.getMessage() : e));
         }
-        context.out().println("listening on " + in.address().getHostString() + ":" + in.address().getPort());
-        context.out().flush();
+        // a progress line, on stderr: stdout carries the report alone (pure JSON with --json)
+        context.err().println("listening on " + in.address().getHostString() + ":" + in.address().getPort());
+        context.err().flush();
         MigrationReport report;
         try {
             report = in.await(timeout);
+        } catch (InterruptedException signal) {
+            // SIGINT or SIGTERM: the launcher interrupts the command before it stops the runtime
+            report = MigrateCommand.cancelled(in);
         } catch (TimeoutException e) {
             // the cancel's own words would blame the user: say why, once
             if (progress != null) {

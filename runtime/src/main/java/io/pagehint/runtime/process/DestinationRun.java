@@ -35,7 +35,7 @@ public final class DestinationRun implements AutoCloseable {
         args.addAll(PagehintProcess.machineArgs(machine));
         PagehintProcess p = PagehintProcess.start(dir, name, jvmArgs, args);
         try {
-            String where = p.awaitOutput(LISTENING, Duration.ofSeconds(60)).group(1);
+            String where = p.awaitErrors(LISTENING, Duration.ofSeconds(60)).group(1);
             return new DestinationRun(p, HostPort.parse(where), ram);
         } catch (IOException | InterruptedException | RuntimeException e) {
             p.close();
