@@ -18,6 +18,7 @@ import io.pagehint.runtime.migration.ReportJson;
 import io.pagehint.runtime.migration.ReportText;
 import io.pagehint.runtime.process.GuestFiles;
 import io.pagehint.runtime.process.GuestOptions;
+import io.pagehint.runtime.qemu.QemuGuestConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +44,11 @@ public final class MigrateCommand implements Callable<Integer> {
 
     @Mixin
     GuestOptions guestOptions;
+
+    @Option(names = "--qemu-qmp", paramLabel = "<socket>",
+            description = "Names a QEMU guest (with --ram-file and its machine) instead of a reference guest: refused, since QEMU "
+                    + "gives no dirty log to an outside process (ask it for hints with qemu-hints).")
+    Path qemuQmp;
 
     @Option(names = "--channel", paramLabel = "serial|virtio|none", defaultValue = "serial",
             description = "The hint channel (default: ${DEFAULT-VALUE}); none migrates without hints.")
@@ -82,6 +88,9 @@ public final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (qemuQmp != null) {
+            return refuseQemuGuest();
+        }
         InetSocketAddress destination;
         HintChannel hintChannel;
         GuestFiles files = guestOptions.files(context);
@@ -101,7 +110,7 @@ public final class MigrateCommand implements Callable<Integer> {
                 .hintTransport(hintChannel == null ? null : hintChannel.kind().transport()).build();
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
         try (GuestAttachment guest = GuestAttachment.attach(context, files, hintChannel)) {
-            Migration m = engine.migrate(guest.vm(), destination, options,
+            Migration m = migrate(engine, guest, destination, options,
                     json ? null : new ProgressLine(context.err(), System.console() != null));
             MigrationReport report = m.await(Duration.ofDays(1));
             if (json) {
@@ -110,6 +119,38 @@ public final class MigrateCommand implements Callable<Integer> {
                 ReportText.print(report, context.out());
             }
             return report.succeeded() ? 0 : 1;
+        }
+    }
+
+    /**
+     * A QEMU guest goes to the engine like any other, and the engine refuses it before it starts
+     * anything (it has no dirty log): the one line the engine gives is the command's answer.
+     */
+    private int refuseQemuGuest() {
+        InetSocketAddress destination;
+        try {
+            destination = HostPort.parse(to);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
+        }
+        io.pagehint.api.memory.MachineSpec machine = guestOptions.machine(context);
+        String id = guestOptions.vmId() != null ? guestOptions.vmId() : guestOptions.ramFile().getFileName().toString();
+        QemuGuestConfig config = new QemuGuestConfig(id, machine, guestOptions.ramFile(), qemuQmp);
+        MigrationService engine = context.await(MigrationService.class, null, "migration engine");
+        try (GuestAttachment guest = GuestAttachment.attach(context, id, QemuGuestConfig.ADAPTER_FACTORY_PID,
+                config.adapterConfiguration(), config.describe(), null, null)) {
+            migrate(engine, guest, destination, MigrationOptions.defaults(), null).cancel();
+            throw new CliException("the engine accepted a QEMU guest it cannot migrate; cancelled");
+        }
+    }
+
+    private static Migration migrate(MigrationService engine, GuestAttachment guest, InetSocketAddress destination,
+                                     MigrationOptions options, io.pagehint.api.migration.MigrationListener listener) {
+        try {
+            return engine.migrate(guest.vm(), destination, options, listener);
+        } catch (IllegalArgumentException e) {
+            // the engine refused the guest (VirtualMachine.migrationRefusal): nothing was started
+            throw new CliException(e.getMessage());
         }
     }
 }
