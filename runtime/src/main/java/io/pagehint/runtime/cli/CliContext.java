@@ -66,15 +66,20 @@ public final class CliContext implements AutoCloseable {
      * @throws CliException if none appears in time
      */
     public <S> S await(Class<S> type, String filter, String what) {
+        return await(type, filter, what, serviceWait);
+    }
+
+    /** Like {@link #await(Class, String, String)}, waiting up to {@code wait} (a booting guest's deadline). */
+    public <S> S await(Class<S> type, String filter, String what, Duration wait) {
         ServiceTracker<S, S> tracker = new ServiceTracker<>(bundleContext, filter(type, filter), null);
         synchronized (trackers) {
             trackers.add(tracker);
         }
         tracker.open();
         try {
-            S service = tracker.waitForService(Math.max(1, serviceWait.toMillis()));
+            S service = tracker.waitForService(Math.max(1, wait.toMillis()));
             if (service == null) {
-                throw new CliException("no " + what + " appeared within " + Durations.format(serviceWait)
+                throw new CliException("no " + what + " appeared within " + Durations.format(wait)
                         + " (service " + type.getName() + (filter == null ? "" : " " + filter) + ")");
             }
             return service;

@@ -8,8 +8,10 @@ import io.pagehint.runtime.command.GuestCommand;
 import io.pagehint.runtime.command.HintsCommand;
 import io.pagehint.runtime.command.InfoCommand;
 import io.pagehint.runtime.command.LayoutCommand;
+import io.pagehint.runtime.command.LinuxHintsCommand;
 import io.pagehint.runtime.command.MigrateCommand;
 import io.pagehint.runtime.command.MigrationsCommand;
+import io.pagehint.runtime.command.QemuHintsCommand;
 import io.pagehint.runtime.command.ReceiveCommand;
 import io.pagehint.runtime.command.ShellCommand;
 import java.time.Duration;
@@ -42,6 +44,8 @@ import picocli.CommandLine.Spec;
                 ReceiveCommand.class,
                 MigrateCommand.class,
                 HintsCommand.class,
+                QemuHintsCommand.class,
+                LinuxHintsCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
                 MigrationsCommand.class,

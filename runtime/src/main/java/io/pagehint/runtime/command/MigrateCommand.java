@@ -1,5 +1,6 @@
 package io.pagehint.runtime.command;
 
+import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.api.migration.Migration;
 import io.pagehint.api.migration.MigrationOptions;
 import io.pagehint.api.migration.MigrationReport;
@@ -21,6 +22,7 @@ import io.pagehint.runtime.migration.ReportJson;
 import io.pagehint.runtime.migration.ReportText;
 import io.pagehint.runtime.process.GuestFiles;
 import io.pagehint.runtime.process.GuestOptions;
+import io.pagehint.runtime.qemu.QemuGuestConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +61,11 @@ public final class MigrateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--qemu-qmp", paramLabel = "<socket>",
+            description = "Names a QEMU guest (with --ram-file and its machine) instead of a reference guest: refused, since QEMU "
+                    + "gives no dirty log to an outside process (ask it for hints with qemu-hints).")
+    Path qemuQmp;
 
     @Option(names = "--channel", paramLabel = "serial|virtio|none", defaultValue = "serial",
             description = "The hint channel (default: ${DEFAULT-VALUE}); none migrates without hints.")
@@ -126,6 +133,9 @@ public final class MigrateCommand implements Callable<Integer> {
         if (vm != null) {
             return migrateConfigured();
         }
+        if (qemuQmp != null) {
+            return refuseQemuGuest();
+        }
         InetSocketAddress destination;
         HintChannel hintChannel;
         MigrationOptions options;
@@ -188,7 +198,8 @@ public final class MigrateCommand implements Callable<Integer> {
         try {
             m = engine.migrate(guest, destination, options,
                     json ? null : new ProgressLine(context.err(), System.console() != null));
-        } catch (IllegalStateException refused) {
+        } catch (IllegalStateException | IllegalArgumentException refused) {
+            // the engine refused the guest (already migrating; VirtualMachine.migrationRefusal): nothing was started
             throw new CliException(refused.getMessage());
         }
         MigrationReport report;
@@ -204,5 +215,32 @@ public final class MigrateCommand implements Callable<Integer> {
             ReportText.print(report, context.out());
         }
         return report.succeeded() ? 0 : 1;
+    }
+
+    /**
+     * A QEMU guest goes to the engine like any other, and the engine refuses it before it starts
+     * anything (it has no dirty log): the one line the engine gives is the command's answer.
+     */
+    private int refuseQemuGuest() throws Exception {
+        InetSocketAddress destination;
+        try {
+            destination = HostPort.parse(to);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
+        }
+        MachineSpec machine = guestOptions.machine(context);
+        String id = guestOptions.vmId() != null ? guestOptions.vmId() : guestOptions.ramFile().getFileName().toString();
+        QemuGuestConfig config = new QemuGuestConfig(id, machine, guestOptions.ramFile(), qemuQmp);
+        try (GuestAttachment guest = GuestAttachment.attach(context, id, QemuGuestConfig.ADAPTER_FACTORY_PID,
+                config.adapterConfiguration(), config.describe(), null, null)) {
+            MigrationService engine = context.await(MigrationService.class, null, "migration engine");
+            try {
+                engine.migrate(guest.vm(), destination, MigrationOptions.defaults(), null).cancel();
+            } catch (IllegalArgumentException refused) {
+                // the engine refused the guest (VirtualMachine.migrationRefusal): nothing was started
+                throw new CliException(refused.getMessage());
+            }
+            throw new CliException("the engine accepted a QEMU guest it cannot migrate; cancelled");
+        }
     }
 }

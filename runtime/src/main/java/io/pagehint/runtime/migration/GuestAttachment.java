@@ -6,6 +6,7 @@ import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
 import io.pagehint.runtime.process.GuestFiles;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -15,10 +16,10 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
- * A running reference guest attached to this runtime, as a VMM would attach it: a factory
- * configuration for its host adapter (which registers the API VirtualMachine) and, if asked, one
- * for the host end of its hint channel. Closing removes both configurations, so the services go
- * away and the channel's socket closes.
+ * A running guest attached to this runtime, as a VMM would attach it: a factory configuration for
+ * its host adapter (the reference guest's, or the QEMU adapter's), which registers the API
+ * VirtualMachine, and, if asked, one for the host end of its hint channel. Closing removes both
+ * configurations, so the services go away and the channel's socket closes.
  */
 public final class GuestAttachment implements AutoCloseable {
 
@@ -27,22 +28,23 @@ public final class GuestAttachment implements AutoCloseable {
     private final HintSource hints;
     private String noHints = "";
 
-    private GuestAttachment(CliContext context, GuestFiles guest, HintChannel channel, boolean hintsRequired) throws IOException {
+    private GuestAttachment(CliContext context, String vmId, String adapterPid, Map<String, Object> adapterConfiguration,
+                            String vmWhat, HintChannel channel, Duration hintWait, boolean hintsRequired) throws IOException {
         ConfigurationAdmin admin = context.await(ConfigurationAdmin.class, null, "configuration admin");
         try {
-            configure(admin, GuestFiles.ADAPTER_FACTORY_PID, guest.adapterConfiguration());
-            vm = context.await(VirtualMachine.class, "(" + VirtualMachine.VM_ID + "=" + guest.vmId() + ")",
-                    "reference guest " + guest.vmId() + " (are its files and control socket there?)");
+            configure(admin, adapterPid, adapterConfiguration);
+            vm = context.await(VirtualMachine.class, "(" + VirtualMachine.VM_ID + "=" + vmId + ")", vmWhat);
             if (channel == null) {
                 hints = null;
             } else {
-                configure(admin, channel.kind().factoryPid, channel.configuration(guest.vmId()));
+                configure(admin, channel.kind().factoryPid, channel.configuration(vmId));
                 HintSource found;
                 try {
-                    found = context.await(HintSource.class, "(&(" + VirtualMachine.VM_ID + "=" + guest.vmId() + ")("
+                    found = context.await(HintSource.class, "(&(" + VirtualMachine.VM_ID + "=" + vmId + ")("
                             + HintSource.TRANSPORT + "=" + channel.kind().transport() + "))",
-                            channel.kind().transport() + " hint channel of guest " + guest.vmId()
-                                    + " (was the guest started with its driver pointed at " + channel.socket() + "?)");
+                            channel.kind().transport() + " hint channel of guest " + vmId
+                                    + " (was the guest started with its driver pointed at " + channel.socket() + "?)",
+                            hintWait == null ? context.serviceWait() : hintWait);
                 } catch (CliException e) {
                     if (hintsRequired) {
                         throw e;
@@ -58,7 +60,7 @@ public final class GuestAttachment implements AutoCloseable {
         }
     }
 
-    /** Attaches the guest and waits for its services; {@code channel} may be null for no hints. */
+    /** Attaches the reference guest and waits for its services; {@code channel} may be null for no hints. */
     public static GuestAttachment attach(CliContext context, GuestFiles guest, HintChannel channel) {
         return attach(context, guest, channel, true);
     }
@@ -73,10 +75,26 @@ public final class GuestAttachment implements AutoCloseable {
     }
 
     private static GuestAttachment attach(CliContext context, GuestFiles guest, HintChannel channel, boolean hintsRequired) {
+        return attach(context, guest.vmId(), GuestFiles.ADAPTER_FACTORY_PID, guest.adapterConfiguration(),
+                "reference guest " + guest.vmId() + " (are its files and control socket there?)", channel, null, hintsRequired);
+    }
+
+    /**
+     * Attaches a guest through any VMM adapter's factory configuration ({@code adapterPid}), and
+     * waits up to {@code hintWait} (null: the command's service wait) for its guest driver to
+     * connect: a guest that is still booting needs longer than a service takes to appear.
+     */
+    public static GuestAttachment attach(CliContext context, String vmId, String adapterPid, Map<String, Object> adapterConfiguration,
+                                         String vmWhat, HintChannel channel, Duration hintWait) {
+        return attach(context, vmId, adapterPid, adapterConfiguration, vmWhat, channel, hintWait, true);
+    }
+
+    private static GuestAttachment attach(CliContext context, String vmId, String adapterPid, Map<String, Object> adapterConfiguration,
+                                          String vmWhat, HintChannel channel, Duration hintWait, boolean hintsRequired) {
         try {
-            return new GuestAttachment(context, guest, channel, hintsRequired);
+            return new GuestAttachment(context, vmId, adapterPid, adapterConfiguration, vmWhat, channel, hintWait, hintsRequired);
         } catch (IOException e) {
-            throw new CliException("cannot configure guest " + guest.vmId() + ": " + e.getMessage());
+            throw new CliException("cannot configure guest " + vmId + ": " + e.getMessage());
         }
     }
 

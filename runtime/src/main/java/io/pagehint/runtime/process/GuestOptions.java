@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
  */
 public final class GuestOptions {
 
+    // not required by picocli: migrate also names a QEMU guest (--qemu-qmp) by --ram-file and the machine alone
     @Option(names = "--guest-control", paramLabel = "<socket>", description = "The guest's control socket.")
     Path control;
 
@@ -34,6 +35,21 @@ public final class GuestOptions {
 
     @Option(names = "--vm-id", paramLabel = "<id>", description = "The guest's id here (default: the control socket's file name).")
     String vmId;
+
+    /** The RAM file named. */
+    public Path ramFile() {
+        return ramFile;
+    }
+
+    /** The machine named (a usage error if it is none). */
+    public MachineSpec machine(CliContext context) {
+        return machineOptions.spec(context);
+    }
+
+    /** The id given with --vm-id, or null. */
+    public String vmId() {
+        return vmId;
+    }
 
     /** Whether any of the guest's files was given: a command may name a guest another way ({@code migrate --vm}). */
     public boolean given() {

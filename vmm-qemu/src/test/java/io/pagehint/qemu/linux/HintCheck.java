@@ -14,6 +14,7 @@ import io.pagehint.api.vm.VmState;
 import io.pagehint.channel.osgi.HintSourcePublisher;
 import io.pagehint.channel.serial.SerialChannel;
 import io.pagehint.channel.serial.SerialSettings;
+import io.pagehint.qemu.launch.GuestLinuxBuild;
 import io.pagehint.qemu.launch.LinuxGuestSpec;
 import io.pagehint.qemu.launch.QemuGuest;
 import io.pagehint.qemu.vm.QemuVirtualMachine;

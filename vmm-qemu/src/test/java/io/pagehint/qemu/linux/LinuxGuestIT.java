@@ -3,6 +3,7 @@ package io.pagehint.qemu.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pagehint.api.memory.GuestMemoryLayout;
+import io.pagehint.qemu.launch.GuestLinuxBuild;
 import io.pagehint.api.memory.RamBlock;
 import io.pagehint.api.memory.RamRange;
 import java.util.List;
@@ -36,7 +37,7 @@ class LinuxGuestIT {
 
     @BeforeAll
     static void findGuest() throws Exception {
-        build = GuestLinuxBuild.find();
+        build = GuestLinuxBuild.find(java.nio.file.Path.of(System.getProperty("pagehint.guest-linux.dir", "../guest-linux")), null);
     }
 
     @Test

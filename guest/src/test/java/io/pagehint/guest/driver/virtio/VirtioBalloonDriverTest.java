@@ -144,7 +144,7 @@ class VirtioBalloonDriverTest {
         driver.close(); // the driver of the source's process is gone
         driver = null;
         channel.close();
-        await(() -> kernel.hintPages() == 0, WAIT, "the first driver's blocks back");
+        Await.until(WAIT, "the first driver's blocks back", () -> kernel.hintPages() == 0);
         long free = kernel.freePages();
 
         connect(kernel, settings()); // a new driver, as in the process that takes the kernel up
