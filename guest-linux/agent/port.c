@@ -204,7 +204,9 @@ void conn_error(struct conn *c, uint32_t code, uint64_t command_id, const char *
 		memcpy(buf + PH_HEADER + PH_ERROR_FIXED, text, m);
 		conn_send(c, PH_ERROR, buf, (uint32_t)(PH_ERROR_FIXED + m));
 	}
-	if (code != PH_REFUSED)
+	if (code == PH_REFUSED)
+		printf("pagehint-agent: command %llu refused: %s\n", (unsigned long long)command_id, text);
+	else
 		conn_over(c, 0, "sent ERROR %u: %s", code, text);
 }
 
