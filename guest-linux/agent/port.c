@@ -154,7 +154,8 @@ static int write_all(struct conn *c, const uint8_t *p, size_t n)
 		long long left = deadline - now_ms();
 
 		if (left <= 0) {
-			conn_over(c, 1, "the host took nothing for %d ms", WRITE_TIMEOUT_MS);
+			/* still connected but not reading: the agent ends it and waits for the hangup */
+			conn_over(c, 0, "the host took nothing for %d ms", WRITE_TIMEOUT_MS);
 			return -1;
 		}
 		if (poll(&pf, 1, (int)left) < 0 && errno != EINTR) {
