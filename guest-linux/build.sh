@@ -49,10 +49,13 @@ sync_file() { cmp -s "$1" "$2" 2>/dev/null || cp "$1" "$2"; }
 for f in pagehint_free.c pagehint_free_uapi.h Makefile; do
 	sync_file "$here/module/$f" "$out/module-build/$f"
 done
-say "module for $version"
-make -s -C "/lib/modules/$version/build" M="$out/module-build" modules >&2 ||
-	die "the module did not build for $version (see above)"
-sync_file "$out/module-build/pagehint_free.ko" "$out/pagehint_free.ko"
+ko="$out/module-build/pagehint_free.ko"
+if [ ! -f "$ko" ] || [ -n "$(find "$out/module-build" -maxdepth 1 \( -name '*.[ch]' -o -name Makefile \) -newer "$ko")" ]; then
+	say "module for $version"
+	make -s -C "/lib/modules/$version/build" M="$out/module-build" modules >&2 ||
+		die "the module did not build for $version (see above)"
+fi
+sync_file "$ko" "$out/pagehint_free.ko"
 
 # 2. the agent
 agent_src=("$here"/agent/*.c "$here"/agent/*.h "$here/module/pagehint_free_uapi.h")

@@ -73,7 +73,7 @@ int run_reader_next(struct run_reader *r, struct phf_run *run)
 		} while (got < 0 && errno == EINTR);
 		if (got < 0)
 			return -1;
-		if (got == 0 || got % sizeof(struct phf_run) != 0) {
+		if (got == 0 || (size_t)got % sizeof(struct phf_run) != 0) {
 			r->eof = 1;
 			if (got != 0) {
 				errno = EIO;

@@ -154,7 +154,8 @@ static int write_all(struct conn *c, const uint8_t *p, size_t n)
 		long long left = deadline - now_ms();
 
 		if (left <= 0) {
-			conn_over(c, 1, "the host took nothing for %d ms", WRITE_TIMEOUT_MS);
+			/* still connected but not reading: the agent ends it and waits for the hangup */
+			conn_over(c, 0, "the host took nothing for %d ms", WRITE_TIMEOUT_MS);
 			return -1;
 		}
 		if (poll(&pf, 1, (int)left) < 0 && errno != EINTR) {
@@ -204,7 +205,9 @@ void conn_error(struct conn *c, uint32_t code, uint64_t command_id, const char *
 		memcpy(buf + PH_HEADER + PH_ERROR_FIXED, text, m);
 		conn_send(c, PH_ERROR, buf, (uint32_t)(PH_ERROR_FIXED + m));
 	}
-	if (code != PH_REFUSED)
+	if (code == PH_REFUSED)
+		printf("pagehint-agent: command %llu refused: %s\n", (unsigned long long)command_id, text);
+	else
 		conn_over(c, 0, "sent ERROR %u: %s", code, text);
 }
 
