@@ -2,6 +2,7 @@ package io.pagehint.runtime.bench;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.LongToDoubleFunction;
 
 /**
  * Waits until freshly started processes have stopped using CPU on their own, before a run is
@@ -28,11 +29,16 @@ final class QuietProcesses {
      * @return how long it waited, or a negative duration if the processes were still busy at the limit
      */
     static Duration await(Duration limit, long... pids) throws InterruptedException {
+        return await(limit, ProcStats::cpuSeconds, pids);
+    }
+
+    /** {@link #await(Duration, long...)} with the CPU seconds of a process read by {@code cpuSeconds} (negative: unknown). */
+    static Duration await(Duration limit, LongToDoubleFunction cpuSeconds, long... pids) throws InterruptedException {
         long start = System.nanoTime();
-        double[] before = cpu(pids);
+        double[] before = cpu(cpuSeconds, pids);
         while (true) {
             Thread.sleep(WINDOW.toMillis());
-            double[] now = cpu(pids);
+            double[] now = cpu(cpuSeconds, pids);
             boolean quiet = true;
             for (int i = 0; i < pids.length; i++) {
                 quiet &= before[i] < 0 || now[i] < 0 || now[i] - before[i] <= QUIET_CPU_SECONDS;
@@ -48,7 +54,7 @@ final class QuietProcesses {
         }
     }
 
-    private static double[] cpu(long[] pids) {
-        return Arrays.stream(pids).mapToDouble(ProcStats::cpuSeconds).toArray();
+    private static double[] cpu(LongToDoubleFunction cpuSeconds, long[] pids) {
+        return Arrays.stream(pids).mapToDouble(cpuSeconds).toArray();
     }
 }
