@@ -24,24 +24,30 @@ import org.osgi.service.cm.ConfigurationAdmin;
 public final class GuestAttachment implements AutoCloseable {
 
     private final List<Configuration> configurations = new ArrayList<>();
+    private final CliContext context;
     private final VirtualMachine vm;
-    private final HintSource hints;
+    private final String hintFilter;
+    private final String hintWhat;
+    private HintSource hints;
 
     private GuestAttachment(CliContext context, String vmId, String adapterPid, Map<String, Object> adapterConfiguration,
-                            String vmWhat, HintChannel channel, Duration hintWait) throws IOException {
+                            String vmWhat, HintChannel channel, Duration hintWait, boolean waitForHints) throws IOException {
+        this.context = context;
         ConfigurationAdmin admin = context.await(ConfigurationAdmin.class, null, "configuration admin");
         try {
             configure(admin, adapterPid, adapterConfiguration);
             vm = context.await(VirtualMachine.class, "(" + VirtualMachine.VM_ID + "=" + vmId + ")", vmWhat);
             if (channel == null) {
-                hints = null;
+                hintFilter = null;
+                hintWhat = null;
             } else {
                 configure(admin, channel.kind().factoryPid, channel.configuration(vmId));
-                hints = context.await(HintSource.class, "(&(" + VirtualMachine.VM_ID + "=" + vmId + ")("
-                        + HintSource.TRANSPORT + "=" + channel.kind().transport() + "))",
-                        channel.kind().transport() + " hint channel of guest " + vmId
-                                + " (was the guest started with its driver pointed at " + channel.socket() + "?)",
-                        hintWait == null ? context.serviceWait() : hintWait);
+                hintFilter = "(&(" + VirtualMachine.VM_ID + "=" + vmId + ")(" + HintSource.TRANSPORT + "=" + channel.kind().transport() + "))";
+                hintWhat = channel.kind().transport() + " hint channel of guest " + vmId
+                        + " (was the guest started with its driver pointed at " + channel.socket() + "?)";
+                if (waitForHints) {
+                    awaitHints(hintWait == null ? context.serviceWait() : hintWait);
+                }
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -63,10 +69,32 @@ public final class GuestAttachment implements AutoCloseable {
     public static GuestAttachment attach(CliContext context, String vmId, String adapterPid, Map<String, Object> adapterConfiguration,
                                          String vmWhat, HintChannel channel, Duration hintWait) {
         try {
-            return new GuestAttachment(context, vmId, adapterPid, adapterConfiguration, vmWhat, channel, hintWait);
+            return new GuestAttachment(context, vmId, adapterPid, adapterConfiguration, vmWhat, channel, hintWait, true);
         } catch (IOException e) {
             throw new CliException("cannot configure guest " + vmId + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Attaches the guest and opens the host end of its channel without waiting for the guest's
+     * driver: for a guest that is started after its host end listens (QEMU connects its chardev
+     * at start). {@link #awaitHints} waits for the driver afterwards.
+     */
+    public static GuestAttachment attachListening(CliContext context, String vmId, String adapterPid,
+                                                  Map<String, Object> adapterConfiguration, String vmWhat, HintChannel channel) {
+        try {
+            return new GuestAttachment(context, vmId, adapterPid, adapterConfiguration, vmWhat, channel, null, false);
+        } catch (IOException e) {
+            throw new CliException("cannot configure guest " + vmId + ": " + e.getMessage());
+        }
+    }
+
+    /** Waits up to {@code wait} for the guest's driver to connect; the hint source then. */
+    public HintSource awaitHints(Duration wait) {
+        if (hints == null && hintFilter != null) {
+            hints = context.await(HintSource.class, hintFilter, hintWhat, wait);
+        }
+        return hints;
     }
 
     public VirtualMachine vm() {

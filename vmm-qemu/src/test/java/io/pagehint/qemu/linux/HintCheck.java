@@ -71,7 +71,7 @@ final class HintCheck {
         // the guest needs its boot to say HELLO: the host end waits that long
         SerialSettings settings = SerialSettings.defaults("linux-it", sockets.resolve("serial.sock")).withHelloTimeout(BOOT_DEADLINE);
         try (SerialChannel host = SerialChannel.open(settings, layout, publisher);
-             QemuGuest guest = QemuGuest.boot(spec, host.socketPath(), null)) {
+             QemuGuest guest = QemuGuest.boot(spec, host.socketPath(), line -> System.out.println("guest| " + line))) {
             guest.awaitConsole(0, Pattern.compile("pagehint-agent: ready"), BOOT_DEADLINE, "'pagehint-agent: ready' on the guest console");
             HintSource source = published.get(BOOT_DEADLINE.toSeconds(), TimeUnit.SECONDS);
             try (QemuVirtualMachine vm = QemuVirtualMachine.open("linux-it", layout, guest.ramFile(), guest.qmpSocket(), ANSWER_DEADLINE)) {
