@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  */
 public final class CheckReport {
 
-    /** The agent's console line after each walk (guest-linux/README.md). */
-    public static final Pattern WALK = Pattern.compile("pagehint-agent: walk pages=(\\d+) blocks=(\\d+) walk_us=(\\d+) max_lock_us=(\\d+)");
+    /** The agent's console line after each walk (guest-linux/README.md), to its end (newer agents add fields). */
+    public static final Pattern WALK = Pattern.compile("pagehint-agent: walk pages=(\\d+) blocks=(\\d+) walk_us=(\\d+) max_lock_us=(\\d+).*");
 
     private final HintCheck.Result result;
     private final String machine;
