@@ -5,7 +5,8 @@
 # SPDX-License-Identifier: Apache-2.0
 set -eu
 
-PACKAGES="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static kmod cpio gcc libc6-dev"
+# the list, and what build.sh also calls (make, readelf, gzip)
+PACKAGES="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static kmod cpio gcc libc6-dev make binutils gzip"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "install-packages.sh: not a Debian system (no dpkg-query): install the equivalents of $PACKAGES" >&2

@@ -1,6 +1,7 @@
 package io.pagehint.runtime.command;
 
 import io.pagehint.api.hint.HintException;
+import io.pagehint.api.hint.HintSource;
 import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.api.tighten.BitmapTightener;
 import io.pagehint.qemu.launch.GuestLinuxBuild;
@@ -103,18 +104,21 @@ public final class LinuxHintsCommand implements Callable<Integer>, ProcessOnly {
         BitmapTightener tightener = context.await(BitmapTightener.class, "(&(" + BitmapTightener.ARCH + "=" + machineSpec.arch() + ")("
                 + BitmapTightener.MACHINES + "=" + MachineOptions.escape(machine) + "))", "tightener for " + machine);
         Path sockets = QemuGuest.privateFolder("pagehint-host-");
-        try (QemuGuest guest = QemuGuest.boot(spec, sockets.resolve("serial.sock"), console ? this::echo : null)) {
+        try (QemuGuest guest = QemuGuest.create(spec, sockets.resolve("serial.sock"), console ? this::echo : null)) {
             String id = "linux-" + guest.workFolder().getFileName().toString().replace("pagehint-qemu-", "");
             QemuGuestConfig config = new QemuGuestConfig(id, machineSpec, guest.ramFile(), guest.qmpSocket());
             // the host end waits for the guest's HELLO as long as the guest may take to boot
             HintChannel channel = new HintChannel(HintChannel.Kind.SERIAL, sockets.resolve("serial.sock"),
                     Map.of("hello.timeout.ms", Long.toString(bootTimeout.toMillis())));
-            try (GuestAttachment attached = GuestAttachment.attach(context, id, QemuGuestConfig.ADAPTER_FACTORY_PID,
-                    config.adapterConfiguration(), config.describe(), channel, bootTimeout)) {
+            // the host end listens before QEMU starts: QEMU connects the port's chardev at once
+            try (GuestAttachment attached = GuestAttachment.attachListening(context, id, QemuGuestConfig.ADAPTER_FACTORY_PID,
+                    config.adapterConfiguration(), config.describe(), channel)) {
+                guest.start();
                 guest.awaitConsole(0, READY, bootTimeout, "'pagehint-agent: ready' from the guest");
                 Duration boot = guest.uptime();
+                HintSource hints = attached.awaitHints(bootTimeout.minus(boot).isNegative() ? Duration.ofSeconds(1) : bootTimeout.minus(boot));
                 int mark = guest.consoleMark();
-                HintCheck.Result result = HintCheck.run(attached.vm(), attached.hints(), tightener, dropCache, timeout);
+                HintCheck.Result result = HintCheck.run(attached.vm(), hints, tightener, dropCache, timeout);
                 CheckReport report = new CheckReport(result, machine).booted(boot, initOnFree == 1);
                 try {
                     Matcher walk = guest.awaitConsole(mark, CheckReport.WALK, timeout, "the agent's walk line");

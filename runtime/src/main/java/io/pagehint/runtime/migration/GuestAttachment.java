@@ -23,36 +23,49 @@ import org.osgi.service.cm.ConfigurationAdmin;
  */
 public final class GuestAttachment implements AutoCloseable {
 
+    /** How the attachment waits for the guest's driver to connect to its hint channel. */
+    private enum HintWait {
+        /** wait, and fail if no driver comes */
+        REQUIRED,
+        /** wait, and go on without hints if no driver comes ({@link #whyNoHints()} says why) */
+        OPTIONAL,
+        /** do not wait: the guest starts after its host end listens ({@link #awaitHints}) */
+        LATER
+    }
+
     private final List<Configuration> configurations = new ArrayList<>();
+    private final CliContext context;
     private final VirtualMachine vm;
-    private final HintSource hints;
+    private final String hintFilter;
+    private final String hintWhat;
+    private HintSource hints;
     private String noHints = "";
 
     private GuestAttachment(CliContext context, String vmId, String adapterPid, Map<String, Object> adapterConfiguration,
-                            String vmWhat, HintChannel channel, Duration hintWait, boolean hintsRequired) throws IOException {
+                            String vmWhat, HintChannel channel, Duration hintWait, HintWait how) throws IOException {
+        this.context = context;
         ConfigurationAdmin admin = context.await(ConfigurationAdmin.class, null, "configuration admin");
         try {
             configure(admin, adapterPid, adapterConfiguration);
             vm = context.await(VirtualMachine.class, "(" + VirtualMachine.VM_ID + "=" + vmId + ")", vmWhat);
             if (channel == null) {
-                hints = null;
+                hintFilter = null;
+                hintWhat = null;
             } else {
                 configure(admin, channel.kind().factoryPid, channel.configuration(vmId));
-                HintSource found;
-                try {
-                    found = context.await(HintSource.class, "(&(" + VirtualMachine.VM_ID + "=" + vmId + ")("
-                            + HintSource.TRANSPORT + "=" + channel.kind().transport() + "))",
-                            channel.kind().transport() + " hint channel of guest " + vmId
-                                    + " (was the guest started with its driver pointed at " + channel.socket() + "?)",
-                            hintWait == null ? context.serviceWait() : hintWait);
-                } catch (CliException e) {
-                    if (hintsRequired) {
-                        throw e;
+                hintFilter = "(&(" + VirtualMachine.VM_ID + "=" + vmId + ")(" + HintSource.TRANSPORT + "=" + channel.kind().transport() + "))";
+                hintWhat = channel.kind().transport() + " hint channel of guest " + vmId
+                        + " (was the guest started with its driver pointed at " + channel.socket() + "?)";
+                if (how != HintWait.LATER) {
+                    try {
+                        awaitHints(hintWait == null ? context.serviceWait() : hintWait);
+                    } catch (CliException e) {
+                        if (how == HintWait.REQUIRED) {
+                            throw e;
+                        }
+                        noHints = e.getMessage(); // no driver came: the guest cannot hint, which is no reason not to migrate it
                     }
-                    found = null; // no driver came: the guest cannot hint, which is no reason not to migrate it
-                    noHints = e.getMessage();
                 }
-                hints = found;
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -62,7 +75,7 @@ public final class GuestAttachment implements AutoCloseable {
 
     /** Attaches the reference guest and waits for its services; {@code channel} may be null for no hints. */
     public static GuestAttachment attach(CliContext context, GuestFiles guest, HintChannel channel) {
-        return attach(context, guest, channel, true);
+        return attach(context, guest, channel, HintWait.REQUIRED);
     }
 
     /**
@@ -71,12 +84,12 @@ public final class GuestAttachment implements AutoCloseable {
      * {@link #whyNoHints()}, instead of failing: for a migration, which then runs without hints.
      */
     public static GuestAttachment attachHintsIfThere(CliContext context, GuestFiles guest, HintChannel channel) {
-        return attach(context, guest, channel, false);
+        return attach(context, guest, channel, HintWait.OPTIONAL);
     }
 
-    private static GuestAttachment attach(CliContext context, GuestFiles guest, HintChannel channel, boolean hintsRequired) {
+    private static GuestAttachment attach(CliContext context, GuestFiles guest, HintChannel channel, HintWait how) {
         return attach(context, guest.vmId(), GuestFiles.ADAPTER_FACTORY_PID, guest.adapterConfiguration(),
-                "reference guest " + guest.vmId() + " (are its files and control socket there?)", channel, null, hintsRequired);
+                "reference guest " + guest.vmId() + " (are its files and control socket there?)", channel, null, how);
     }
 
     /**
@@ -86,16 +99,34 @@ public final class GuestAttachment implements AutoCloseable {
      */
     public static GuestAttachment attach(CliContext context, String vmId, String adapterPid, Map<String, Object> adapterConfiguration,
                                          String vmWhat, HintChannel channel, Duration hintWait) {
-        return attach(context, vmId, adapterPid, adapterConfiguration, vmWhat, channel, hintWait, true);
+        return attach(context, vmId, adapterPid, adapterConfiguration, vmWhat, channel, hintWait, HintWait.REQUIRED);
+    }
+
+    /**
+     * Attaches the guest and opens the host end of its channel without waiting for the guest's
+     * driver: for a guest that is started after its host end listens (QEMU connects its chardev
+     * at start). {@link #awaitHints} waits for the driver afterwards.
+     */
+    public static GuestAttachment attachListening(CliContext context, String vmId, String adapterPid,
+                                                  Map<String, Object> adapterConfiguration, String vmWhat, HintChannel channel) {
+        return attach(context, vmId, adapterPid, adapterConfiguration, vmWhat, channel, null, HintWait.LATER);
     }
 
     private static GuestAttachment attach(CliContext context, String vmId, String adapterPid, Map<String, Object> adapterConfiguration,
-                                          String vmWhat, HintChannel channel, Duration hintWait, boolean hintsRequired) {
+                                          String vmWhat, HintChannel channel, Duration hintWait, HintWait how) {
         try {
-            return new GuestAttachment(context, vmId, adapterPid, adapterConfiguration, vmWhat, channel, hintWait, hintsRequired);
+            return new GuestAttachment(context, vmId, adapterPid, adapterConfiguration, vmWhat, channel, hintWait, how);
         } catch (IOException e) {
             throw new CliException("cannot configure guest " + vmId + ": " + e.getMessage());
         }
+    }
+
+    /** Waits up to {@code wait} for the guest's driver to connect; the hint source then. */
+    public HintSource awaitHints(Duration wait) {
+        if (hints == null && hintFilter != null) {
+            hints = context.await(HintSource.class, hintFilter, hintWhat, wait);
+        }
+        return hints;
     }
 
     /** Why a hint channel was asked for and no hint source came; empty otherwise. */
@@ -107,7 +138,7 @@ public final class GuestAttachment implements AutoCloseable {
         return vm;
     }
 
-    /** The hint source, or null when no channel was asked for. */
+    /** The hint source, or null when no channel was asked for (or none came). */
     public HintSource hints() {
         return hints;
     }

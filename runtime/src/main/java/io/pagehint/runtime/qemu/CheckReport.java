@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  */
 public final class CheckReport {
 
-    /** The agent's console line after each walk (guest-linux/README.md). */
-    public static final Pattern WALK = Pattern.compile("pagehint-agent: walk pages=(\\d+) blocks=(\\d+) walk_us=(\\d+) max_lock_us=(\\d+)");
+    /** The agent's console line after each walk (guest-linux/README.md), to its end (newer agents add fields). */
+    public static final Pattern WALK = Pattern.compile("pagehint-agent: walk pages=(\\d+) blocks=(\\d+) walk_us=(\\d+) max_lock_us=(\\d+).*");
 
     private final HintCheck.Result result;
     private final String machine;
@@ -59,6 +59,11 @@ public final class CheckReport {
                     Boolean.TRUE.equals(initOnFree) ? (result.nonZeroPages() == 0 ? " (init_on_free=1: as it must be)"
                             : " (init_on_free=1: a hinted page was in use)") : "");
         }
+        if (result.stopped()) {
+            long free = result.hints().memInfo().map(i -> i.freePages()).orElse(0L);
+            out.printf(Locale.ROOT, "4 MiB blocks:  %d hinted pages lie in whole aligned 4 MiB blocks%s: all Linux's virtio-balloon hinting would report (computed)%n",
+                    result.wholeBlockPages(), free > 0 ? String.format(Locale.ROOT, " (%.1f%% of MemFree)", 100.0 * result.wholeBlockPages() / free) : "");
+        }
         if (walkLine != null) {
             out.printf("guest walk:    %s%n", walkLine);
         }
@@ -75,6 +80,7 @@ public final class CheckReport {
         o.addProperty("pagesOutsideRam", result.holeBits());
         o.addProperty("pagesRead", result.pagesRead());
         o.addProperty("nonZeroPages", result.nonZeroPages());
+        o.addProperty("wholeBlockPages", result.wholeBlockPages());
         if (boot != null) {
             o.addProperty("bootMs", boot.toMillis());
             o.addProperty("initOnFree", initOnFree);
@@ -86,6 +92,13 @@ public final class CheckReport {
             w.addProperty("blocks", Long.parseLong(walk.get().group(2)));
             w.addProperty("walkUs", Long.parseLong(walk.get().group(3)));
             w.addProperty("maxLockUs", Long.parseLong(walk.get().group(4)));
+            // optional fields of newer agents: per-CPU list pages, pages in order-10 (4 MiB) blocks
+            for (String field : new String[] {"pcp", "order10_pages"}) {
+                Matcher f = Pattern.compile("\\b" + field + "=(\\d+)").matcher(walkLine);
+                if (f.find()) {
+                    w.addProperty(field.equals("pcp") ? "pcpPages" : "order10Pages", Long.parseLong(f.group(1)));
+                }
+            }
             o.add("walk", w);
         } else {
             o.add("walk", JsonNull.INSTANCE);

@@ -33,7 +33,27 @@ public final class HintCheck {
 
     /** What the check found besides the hints report. */
     public record Result(HintsReport hints, boolean stopped, Duration stopTook, long tightPages, long holeBits,
-                         long pagesRead, long nonZeroPages) {
+                         long pagesRead, long nonZeroPages, long wholeBlockPages) {
+    }
+
+    /** Pages in a Linux max-order buddy block: 1024 (4 MiB), all that virtio-balloon free page hinting reports. */
+    public static final int MAX_ORDER_PAGES = 1024;
+
+    /**
+     * Hinted pages in whole, aligned 4 MiB blocks of PFNs: what Linux's virtio-balloon driver,
+     * which hints only free blocks of the largest order, could report of the same free memory.
+     * The buddy allocator merges a fully free aligned 4 MiB stretch into one such block, so this is
+     * computed from block sizes, not measured from QEMU's hinting.
+     */
+    static long wholeBlockPages(LooseFreePageBitmap loose) {
+        long pages = 0;
+        PageBitmap bits = loose.bits();
+        for (long from = 0; from + MAX_ORDER_PAGES <= bits.size(); from += MAX_ORDER_PAGES) {
+            if (bits.cardinality(from, from + MAX_ORDER_PAGES) == MAX_ORDER_PAGES) {
+                pages += MAX_ORDER_PAGES;
+            }
+        }
+        return pages;
     }
 
     public static Result run(VirtualMachine vm, HintSource source, BitmapTightener tightener, boolean dropCache, Duration timeout)
@@ -57,12 +77,12 @@ public final class HintCheck {
                 request.firstChunkLatency(), request.latency(), loose.bits().cardinality(), layout.guestPageSize(),
                 source.staleMessagesDropped() - staleBefore);
         if (status != HintStatus.READY) {
-            return new Result(hints, false, null, 0, 0, 0, 0);
+            return new Result(hints, false, null, 0, 0, 0, 0, 0);
         }
         TightFreePageBitmap tight = new TightFreePageBitmap(layout);
         TightenResult t = tightener.tighten(layout, loose, tight);
         long[] scan = nonZero(vm.ram(), tight, layout.guestPageSize());
-        return new Result(hints, true, stopTook, tight.cardinality(), t.holeBits(), scan[0], scan[1]);
+        return new Result(hints, true, stopTook, tight.cardinality(), t.holeBits(), scan[0], scan[1], wholeBlockPages(loose));
     }
 
     /** {pages read, pages that hold a non-zero byte} over every page set in {@code tight}. */

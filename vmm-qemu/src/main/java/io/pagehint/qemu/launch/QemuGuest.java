@@ -43,10 +43,12 @@ public final class QemuGuest implements AutoCloseable {
     private final Path ramFile;
     private final Path qmpSocket;
     private final Path launcherQmp;
-    private final Process process;
+    private final Path serialSocket;
+    private final Consumer<String> echo;
     private final List<String> console = new ArrayList<>();
     private final Thread hook;
-    private final long startedNanos = System.nanoTime();
+    private volatile Process process;
+    private volatile long startedNanos;
     private QmpClient qmp;
     private boolean closed;
 
@@ -57,18 +59,38 @@ public final class QemuGuest implements AutoCloseable {
         this.qmpSocket = work.resolve("qmp.sock");
         this.launcherQmp = work.resolve("launcher-qmp.sock");
         // the file exists at its full size (sparse) before QEMU starts, so the VM adapter can open it at once
+        this.serialSocket = serialSocket;
+        this.echo = echo;
         try (RandomAccessFile f = new RandomAccessFile(ramFile.toFile(), "rw")) {
             f.setLength(spec.ramBytes());
         }
-        boolean kvm = Files.isWritable(Path.of("/dev/kvm"));
-        ProcessBuilder pb = new ProcessBuilder(spec.qemuArguments(ramFile, qmpSocket, launcherQmp, serialSocket, kvm))
-                .directory(work.toFile()).redirectErrorStream(true);
-        this.process = pb.start();
         this.hook = new Thread(this::close, "pagehint-qemu-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /**
+     * Starts QEMU and waits until it answers on QMP. The serial socket must be listening by then:
+     * QEMU connects its chardev at start and gives up if nothing is there.
+     */
+    public synchronized void start() throws IOException {
+        if (process != null || closed) {
+            throw new IllegalStateException("QEMU was started already");
+        }
+        awaitSerialSocket(Duration.ofSeconds(30));
+        // TCG unless asked: a /dev/kvm that opens is not one that runs guests (in a sandbox it hangs them)
+        boolean kvm = "kvm".equals(System.getProperty("pagehint.qemu.accel", "tcg"));
+        ProcessBuilder pb = new ProcessBuilder(spec.qemuArguments(ramFile, qmpSocket, launcherQmp, serialSocket, kvm))
+                .directory(work.toFile()).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new IOException("cannot start qemu-system-x86_64 (install the Debian package qemu-system-x86): " + e.getMessage());
+        }
+        startedNanos = System.nanoTime();
         Thread reader = new Thread(() -> readConsole(echo), "pagehint-qemu-console");
         reader.setDaemon(true);
         reader.start();
+        awaitQmp(Duration.ofSeconds(30));
     }
 
     /**
@@ -78,6 +100,22 @@ public final class QemuGuest implements AutoCloseable {
      * @param echo         gets every console line as it comes (may be null)
      */
     public static QemuGuest boot(LinuxGuestSpec spec, Path serialSocket, Consumer<String> echo) throws IOException {
+        QemuGuest g = create(spec, serialSocket, echo);
+        try {
+            g.start();
+            return g;
+        } catch (IOException | RuntimeException e) {
+            g.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Makes the private folder and the guest's RAM file (full size, sparse) without starting
+     * QEMU, so that the VM adapter and the serial host end can be set up first; {@link #start()}
+     * boots it. {@link #close()} removes the folder either way.
+     */
+    public static QemuGuest create(LinuxGuestSpec spec, Path serialSocket, Consumer<String> echo) throws IOException {
         for (Path p : List.of(spec.kernel(), spec.initrd())) {
             if (!Files.isReadable(p)) {
                 throw new IOException("cannot read " + p + (p.equals(spec.initrd()) ? " (run guest-linux/build.sh)" : ""));
@@ -85,20 +123,30 @@ public final class QemuGuest implements AutoCloseable {
         }
         Path work = Files.createTempDirectory(SHM, "pagehint-qemu-", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
-        QemuGuest g = null;
         try {
-            g = new QemuGuest(spec, work, serialSocket, echo);
-            g.awaitQmp(Duration.ofSeconds(30));
-            return g;
+            return new QemuGuest(spec, work, serialSocket, echo);
         } catch (IOException | RuntimeException e) {
-            if (g != null) {
-                g.close();
-            }
             deleteTree(work);
-            if (e instanceof IOException io && io.getMessage() != null && io.getMessage().contains("qemu-system-x86_64")) {
-                throw new IOException("cannot start qemu-system-x86_64 (install the Debian package qemu-system-x86): " + io.getMessage());
-            }
             throw e;
+        }
+    }
+
+    /** Waits until the host end's socket is there (a host end set up through configuration binds it a moment later). */
+    private void awaitSerialSocket(Duration deadline) throws IOException {
+        if (serialSocket == null) {
+            return;
+        }
+        long end = System.nanoTime() + deadline.toNanos();
+        while (!Files.exists(serialSocket)) {
+            if (System.nanoTime() > end) {
+                throw new IOException("pagehint's serial host end did not listen on " + serialSocket + " within " + deadline.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(20); // a socket file to appear: nothing to wait on instead
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + serialSocket);
+            }
         }
     }
 
@@ -211,7 +259,8 @@ public final class QemuGuest implements AutoCloseable {
     }
 
     public boolean isRunning() {
-        return process.isAlive();
+        Process p = process;
+        return p != null && p.isAlive();
     }
 
     private String tail(int n) {
@@ -258,8 +307,9 @@ public final class QemuGuest implements AutoCloseable {
             }
             closed = true;
         }
+        Process process = this.process;
         try {
-            if (process.isAlive()) {
+            if (process != null && process.isAlive()) {
                 try {
                     qmp().execute("quit", null);
                 } catch (QmpException e) {

@@ -53,7 +53,7 @@ final class HintCheck {
     /** What one guest showed. */
     record Result(GuestMemoryLayout layout, GuestMemInfo memInfo, long hintedPages, long tightPages, TightenResult tighten,
                   long nonZeroPages, long pagesRead, long ownMappingMismatches, Duration ready, String walkLine, long walkPages,
-                  long maxLockUs, OptionalLong pcpPages, long[] layoutProbe) {
+                  long maxLockUs, OptionalLong pcpPages, long[] layoutProbe, java.util.List<String> firstNonZero) {
     }
 
     private HintCheck() {
@@ -71,7 +71,7 @@ final class HintCheck {
         // the guest needs its boot to say HELLO: the host end waits that long
         SerialSettings settings = SerialSettings.defaults("linux-it", sockets.resolve("serial.sock")).withHelloTimeout(BOOT_DEADLINE);
         try (SerialChannel host = SerialChannel.open(settings, layout, publisher);
-             QemuGuest guest = QemuGuest.boot(spec, host.socketPath(), null)) {
+             QemuGuest guest = QemuGuest.boot(spec, host.socketPath(), line -> System.out.println("guest| " + line))) {
             guest.awaitConsole(0, Pattern.compile("pagehint-agent: ready"), BOOT_DEADLINE, "'pagehint-agent: ready' on the guest console");
             HintSource source = published.get(BOOT_DEADLINE.toSeconds(), TimeUnit.SECONDS);
             try (QemuVirtualMachine vm = QemuVirtualMachine.open("linux-it", layout, guest.ramFile(), guest.qmpSocket(), ANSWER_DEADLINE)) {
@@ -103,7 +103,7 @@ final class HintCheck {
                 long[] probe = machine.equals("q35") && ramBytes >= 0xb0000000L ? LayoutProbe.run(guest, ramBytes) : null;
                 return new Result(layout, info, loose.bits().cardinality(), tight.cardinality(), t, scan.nonZero, scan.read,
                         scan.mappingMismatches, ready, walk.group(0), Long.parseLong(walk.group(1)), Long.parseLong(walk.group(4)),
-                        pcp.find() ? OptionalLong.of(Long.parseLong(pcp.group(1))) : OptionalLong.empty(), probe);
+                        pcp.find() ? OptionalLong.of(Long.parseLong(pcp.group(1))) : OptionalLong.empty(), probe, scan.firstNonZero);
             }
         } finally {
             QemuGuest.deleteTree(sockets);
@@ -119,6 +119,7 @@ final class HintCheck {
     static final class RamScan {
         long nonZero;
         long read;
+        final java.util.List<String> firstNonZero = new java.util.ArrayList<>();
         long mappingMismatches;
 
         static long fileOffset(String machine, long ramBytes, long pfn) {
@@ -158,6 +159,13 @@ final class HintCheck {
                     for (int i = 0; i < PAGE; i += 8) {
                         if (page.getLong(i) != 0) {
                             s.nonZero++;
+                            if (s.firstNonZero.size() < 8) {
+                                int used = 0;
+                                for (int k = 0; k < PAGE; k += 8) {
+                                    used += page.getLong(k) != 0 ? 1 : 0;
+                                }
+                                s.firstNonZero.add(String.format("pfn 0x%x (%d non-zero words, first at %d: %016x)", pfn, used, i, page.getLong(i)));
+                            }
                             break;
                         }
                     }
@@ -218,8 +226,8 @@ final class HintCheck {
     }
 
     static Optional<String> describe(Result r) {
-        return Optional.of(String.format("MemFree %d pages, hinted %d (tight %d, holes %d), non-zero %d of %d read, READY after %s, %s",
+        return Optional.of(String.format("MemFree %d pages, hinted %d (tight %d, holes %d), non-zero %d of %d read %s, READY after %s, %s",
                 r.memInfo().freePages(), r.hintedPages(), r.tightPages(), r.tighten().holeBits(), r.nonZeroPages(), r.pagesRead(),
-                r.ready(), r.walkLine()));
+                r.firstNonZero(), r.ready(), r.walkLine()));
     }
 }
