@@ -21,6 +21,7 @@ class HintedBlocksComeBackIT extends EndToEnd {
         assertThat(o.sourceExit()).as(o.logs()).isZero();
         assertThat(o.destinationCheckPassed()).as(o.logs()).isTrue();
         assertThat(o.skippedByHints()).isPositive();
+        assertThat(o.source().getAsJsonObject("hints").get("note").getAsString()).as("all went well: no note").isEmpty();
         long held = o.destination().getAsJsonObject("selfCheck").get("hintPagesHeld").getAsLong();
         assertThat(held).as("the driver held the blocks it hinted when the source stopped").isPositive();
 
