@@ -100,4 +100,31 @@ class HintsCommandIT {
             return new Run(p.output(), p.errors());
         }
     }
+
+    /**
+     * Issue 14: {@code hints} on a paused guest failed with "no virtio-balloon hint channel ...
+     * appeared within 10s (was the guest started ...?)". A paused guest runs no driver code, so its
+     * driver cannot set the device up; the answer says so.
+     */
+    @org.junit.jupiter.api.Test
+    void aPausedGuestAnswersOverVirtioThatItsDriverCannotHint() throws Exception {
+        MachineSpec machine = new MachineSpec("x86_64", "q35", 256L << 20);
+        try (GuestRun guest = GuestRun.start(dir, "g2", machine, "virtio", List.of(), List.of("-Xmx256m"))) {
+            guest.awaitSettled(WAIT);
+            GuestFiles f = guest.files();
+            try (io.pagehint.guest.control.ControlClient c = io.pagehint.guest.control.ControlClient.connect(f.control())) {
+                c.pause(WAIT);
+            }
+            List<String> args = new ArrayList<>(List.of("hints", "--ram-file", f.ramFile().toString(), "--dirty-log",
+                    f.dirtyLog().toString(), "--guest-control", f.control().toString(), "--machine", "q35", "--ram", "256M",
+                    "--channel", "virtio", "--channel-socket", guest.channelSocket().toString(), "--json"));
+            try (PagehintProcess hints = PagehintProcess.start(dir, "hints-paused", List.of("-Xmx256m"), args)) {
+                int exit = hints.await(WAIT);
+                assertThat(exit).as("stderr: %s", hints.errors()).isEqualTo(1);
+                JsonObject report = JsonParser.parseString(hints.output()).getAsJsonObject();
+                assertThat(report.get("status").getAsString()).isEqualTo("UNSUPPORTED");
+                assertThat(report.get("detail").getAsString()).contains("has not finished setting up the device").contains("paused");
+            }
+        }
+    }
 }

@@ -80,7 +80,8 @@ public interface HintingSupport {
     /**
      * Where the virtio driver's free page queue lives, in kernel pages it took with
      * {@link #allocKernelPages}: its descriptor table, available and used rings, its two 4-byte
-     * command-id slots (the id being acknowledged, then STOP), and its size.
+     * command-id slots (the id being acknowledged, then STOP), and its size; size 0 (and no rings)
+     * while the driver rewrites the rings, whose pages stay recorded as {@code descTable}.
      */
     record HintQueue(long descTable, long availRing, long usedRing, long commandIdSlots, int size) {
     }

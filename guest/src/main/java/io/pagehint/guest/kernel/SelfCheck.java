@@ -457,6 +457,9 @@ public final class SelfCheck {
         long used = boot.readLong(BootBlock.HINT_QUEUE_USED_OFF);
         long slots = boot.readLong(BootBlock.HINT_QUEUE_SLOTS_OFF);
         int size = boot.readInt(BootBlock.HINT_QUEUE_SIZE_OFF);
+        if (size == 0) {
+            return; // the driver is (re)writing its rings: nothing to hold them to yet
+        }
         if (size < 2 || size > 32768 || Integer.bitCount(size) != 1) {
             problem("the virtio free page queue recorded in the boot block has an impossible size " + size);
             return;

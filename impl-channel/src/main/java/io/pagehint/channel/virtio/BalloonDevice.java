@@ -87,6 +87,8 @@ final class BalloonDevice {
     private long staleBuffers;
     private long hintedPages;
     private long roundPages;
+    /** Pages hinted since the driver last set the device up: the blocks it may still hold. */
+    private long pagesSinceSetUp;
 
     // the driver behind the doorbell
     private boolean driverConnected;
@@ -297,6 +299,7 @@ final class BalloonDevice {
         poisonVal = 0;
         configGeneration++;
         setupSinceNanos = System.nanoTime(); // the driver sets the device up again from here
+        pagesSinceSetUp = 0; // a driver gives its blocks back on reset
         return o;
     }
 
@@ -419,11 +422,13 @@ final class BalloonDevice {
         if (hints.pages() > 0 && target != null) {
             hintedPages += hints.pages();
             roundPages += hints.pages();
+            pagesSinceSetUp += hints.pages();
             o.deliver(target, new HintChunk.Ranges(target.commandId(), hints.toArray()));
         }
         if (roundEnded && target != null) {
-            // a complete round without a block is an answer, not a fault; say why there were none
-            o.finish(target, HintStatus.READY, roundPages > 0 ? ""
+            // a complete round without a block is an answer, not a fault; when the driver holds none from
+            // earlier rounds either (then its free blocks are simply still held), say why there were none
+            o.finish(target, HintStatus.READY, roundPages > 0 || pagesSinceSetUp > 0 ? ""
                     : "the guest's driver hinted no free block: it had no free block of its hint order above its watermark");
         }
         return o;

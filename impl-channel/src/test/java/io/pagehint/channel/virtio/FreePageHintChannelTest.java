@@ -200,6 +200,21 @@ class FreePageHintChannelTest {
         driver.notifyQueue();
         assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
         assertThat(consumer.detail()).contains("hinted no free block");
+
+        RecordingConsumer second = new RecordingConsumer();
+        startRound(source, 5, second);
+        driver.sendBlock(8 * MiB, BLOCK);
+        driver.sendCommandId(Balloon.CMD_ID_STOP);
+        driver.notifyQueue();
+        assertThat(second.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
+        assertThat(second.detail()).isEmpty();
+
+        RecordingConsumer third = new RecordingConsumer();
+        startRound(source, 6, third);
+        driver.sendCommandId(Balloon.CMD_ID_STOP); // nothing new: the driver still holds the block of round 5
+        driver.notifyQueue();
+        assertThat(third.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
+        assertThat(third.detail()).as("a normal later round, no remark").isEmpty();
     }
 
     @Test

@@ -266,11 +266,13 @@ public final class VirtioBalloonDriver extends ReconnectingDriver {
                 cmdStopSlot = cmdActiveSlot + Balloon.CMD_ID_BYTES;
             }
             SplitRingLayout layout = SplitRingLayout.contiguous(ringBase, size);
-            kernel.recordHintQueue(new HintingSupport.HintQueue(layout.descTable(), layout.availRing(), layout.usedRing(),
-                    cmdActiveSlot, size));
+            // size 0 while the rings are rewritten: a guest paused in between is not a broken queue
+            kernel.recordHintQueue(new HintingSupport.HintQueue(ringBase, 0, 0, cmdActiveSlot, 0));
             queue = new DriverVirtqueue<>(memory, layout);
             queue.suppressInterrupts(true); // used buffers are collected before each add, as Linux does
             memory.writeInt(cmdStopSlot, Balloon.CMD_ID_STOP);
+            kernel.recordHintQueue(new HintingSupport.HintQueue(layout.descTable(), layout.availRing(), layout.usedRing(),
+                    cmdActiveSlot, size));
             mmio.write(Mmio.QUEUE_SIZE, 4, size);
             writeAddress(Mmio.QUEUE_DESC_LOW, layout.descTable());
             writeAddress(Mmio.QUEUE_DRIVER_LOW, layout.availRing());
