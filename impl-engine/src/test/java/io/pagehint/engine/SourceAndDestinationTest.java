@@ -93,6 +93,13 @@ class SourceAndDestinationTest {
             // the destination's check compares every free page with the poison value too
             assertThat(run.destination().selfCheck().passed()).as(run.destination().selfCheck().problems().toString()).isTrue();
             assertThat(run.source().pagesSkippedByHints()).isPositive();
+            // each page counted once: a hinted page that goes as a FILL run is skipped, not also a zero page
+            var bulk = run.source().roundReports().get(0);
+            long guestPages = guest.layout().blocks().stream().mapToLong(b -> b.pages(4096)).sum();
+            assertThat(bulk.pagesSent() + bulk.zeroPages() + bulk.pagesSkippedByHints()).isEqualTo(guestPages);
+            // and both ends name the migration by one id
+            assertThat(run.destination().migrationId()).isEqualTo(run.source().migrationId());
+            assertThat(run.source().selfCheck().took()).as("END to RESULT, seen from the source").isPositive();
         }
     }
 

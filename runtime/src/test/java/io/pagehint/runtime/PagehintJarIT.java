@@ -273,4 +273,19 @@ class PagehintJarIT {
         assertThat(live).as("its process is alive").exists();
         Files.delete(live);
     }
+
+    @Test
+    void theShellKeepsNothingPerCommandTyped() throws Exception {
+        // Gogo's own console kept about 100 KB per line until the shell ended: 3,000 lines then need
+        // far more than this heap; each line freed when it ends needs next to nothing
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i <= 3000; i++) {
+            lines.append("echo line").append(i).append('\n');
+        }
+        Run run = pagehint(lines.toString(), List.of("-Xmx32m"), "shell");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("line3000").contains("gosh: stopping shell");
+        assertThat(run.err()).doesNotContain("OutOfMemoryError");
+    }
 }

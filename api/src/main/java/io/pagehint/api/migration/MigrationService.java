@@ -19,9 +19,13 @@ public interface MigrationService {
      * once; the migration runs on the engine's threads. Whatever happens, the source guest ends
      * up running and whole: a failed or cancelled migration resumes it if it was paused.
      *
+     * A guest is migrated by one migration at a time.
+     *
      * @param listener receives this migration's events; may be null
      * @throws IllegalArgumentException if the guest cannot be migrated ({@link VirtualMachine#migrationRefusal()}
      *                                  says why; the message is that reason): nothing was started
+     * @throws IllegalStateException at once, saying which migration holds it, if {@code vm} (by
+     *         its {@link VirtualMachine#id()}) is being migrated already
      */
     Migration migrate(VirtualMachine vm, InetSocketAddress destination, MigrationOptions options,
                       MigrationListener listener);

@@ -203,8 +203,17 @@ public final class DestinationMigration extends MigrationBase implements Incomin
             if (!keep) {
                 vm.abandon();
             }
+        } catch (RuntimeException e) {
+            LOG.error("incoming migration {}: the VM could not discard what arrived: {}", id(), describe(e));
+            LOG.debug("abandon failed", e);
         } finally {
-            vm.close();
+            try {
+                // after a COMMIT the VMM makes the RAM the guest's here (the reference guest renames its file)
+                vm.close();
+            } catch (RuntimeException e) {
+                LOG.error("incoming migration {}: closing the VM failed: {}", id(), describe(e));
+                LOG.debug("close failed", e);
+            }
         }
     }
 

@@ -81,6 +81,7 @@ public final class SourceMigration extends MigrationBase implements Runnable {
     private long setupNanos = -1;
     private long pausedAtNanos = -1;
     private long downtimeNanos;
+    private long endSentNanos;
     private int throttle;
     private SelfCheckResult selfCheck;
     private PageBitmap[] poisonFill;
@@ -140,7 +141,8 @@ public final class SourceMigration extends MigrationBase implements Runnable {
             pausedAtNanos = System.nanoTime();
             sendRound(RoundKind.FINAL);
             writer.end();
-            downtimeNanos = System.nanoTime() - pausedAtNanos;
+            endSentNanos = System.nanoTime();
+            downtimeNanos = endSentNanos - pausedAtNanos;
             phase(MigrationPhase.VERIFYING, "all RAM sent; waiting for the destination's check");
             boolean good = awaitResult();
             if (cancelRequested()) {
@@ -275,7 +277,8 @@ public final class SourceMigration extends MigrationBase implements Runnable {
         round++;
         long started = System.nanoTime();
         long sent0 = sender.pagesSent();
-        long zero0 = sender.zeroPages() + sender.fillPages();
+        // FILL runs carry pages skipped on a hint (a poisoning guest's): counted as skipped, not as zero pages too
+        long zero0 = sender.zeroPages();
         long bytes0 = writer.bytesWritten();
         long skipped0 = skippedByHints();
         HintRounds h = hints;
@@ -308,7 +311,7 @@ public final class SourceMigration extends MigrationBase implements Runnable {
             setupNanos = started - startNanos();
         }
         RoundReport r = new RoundReport(round, Duration.ofNanos(System.nanoTime() - started),
-                sender.pagesSent() - sent0, sender.zeroPages() + sender.fillPages() - zero0,
+                sender.pagesSent() - sent0, sender.zeroPages() - zero0,
                 writer.bytesWritten() - bytes0, skippedByHints() - skipped0, dirty);
         rounds.add(r);
         event("round " + round + " done: " + r.pagesSent() + " pages sent, " + r.zeroPages() + " zero, "
@@ -360,9 +363,11 @@ public final class SourceMigration extends MigrationBase implements Runnable {
         }
         if (reply instanceof Replies.Reply.Result res) {
             SelfCheckReply r = res.result();
+            // RESULT does not carry the check's duration: the source reports END to RESULT, the check plus a round trip
+            Duration took = Duration.ofNanos(System.nanoTime() - endSentNanos);
             selfCheck = switch (r.outcome()) {
-                case VERIFIED -> new SelfCheckResult(true, r.pagesChecked(), 0, List.of(), Duration.ZERO);
-                case CHECK_FAILED -> new SelfCheckResult(false, r.pagesChecked(), r.mismatches(), List.of(r.summary()), Duration.ZERO);
+                case VERIFIED -> new SelfCheckResult(true, r.pagesChecked(), 0, List.of(), took);
+                case CHECK_FAILED -> new SelfCheckResult(false, r.pagesChecked(), r.mismatches(), List.of(r.summary()), took);
                 case NOT_CHECKED -> null;
             };
             return r.outcome() != SelfCheckReply.Outcome.CHECK_FAILED;
@@ -467,7 +472,7 @@ public final class SourceMigration extends MigrationBase implements Runnable {
         HintReport hr = h != null ? h.report() : hintReportWithoutHints != null ? hintReportWithoutHints
                 : HintReport.none("the migration ended before hinting started");
         long pagesSent = sender == null ? 0 : sender.pagesSent();
-        long zero = sender == null ? 0 : sender.zeroPages() + sender.fillPages();
+        long zero = sender == null ? 0 : sender.zeroPages();
         return new MigrationReport(id(), MigrationRole.SOURCE, outcome, failure, elapsed(),
                 setupNanos < 0 ? elapsed() : Duration.ofNanos(setupNanos), Duration.ofNanos(downtimeNanos), round,
                 writer == null ? 0 : writer.bytesWritten(), pagesSent, zero, skippedByHints(), hr, selfCheck, rounds);

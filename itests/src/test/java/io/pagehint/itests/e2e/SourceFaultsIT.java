@@ -50,6 +50,8 @@ class SourceFaultsIT extends EndToEnd {
             String errors = destination.process().errors();
             assertThat(errors).doesNotContain("did not start").doesNotContain("BundleContext").doesNotContain("\tat ");
             assertThat(destination.process().output()).as(errors).contains("\"outcome\": \"cancelled\"");
+            assertThat(destination.process().output().strip()).as("--json: stdout is the JSON report alone")
+                    .startsWith("{").endsWith("}");
             assertThat(destination.ramFile()).doesNotExist();
         }
     }

@@ -56,7 +56,8 @@ public final class ReportJson {
         o.addProperty("requests", h.requests());
         o.addProperty("chunksApplied", h.chunksApplied());
         o.addProperty("chunksDropped", h.chunksDropped());
-        o.addProperty("pagesHintedFree", h.pagesHintedFree());
+        // each request's guest reports its free pages again: this is the sum over "requests", not a count of distinct pages
+        o.addProperty("pagesHintedFreeAllRequests", h.pagesHintedFree());
         o.addProperty("holeBits", h.holeBits());
         o.addProperty("staleMessagesDropped", h.staleMessagesDropped());
         o.add("firstHintMs", ms(h.firstHintLatency()));
