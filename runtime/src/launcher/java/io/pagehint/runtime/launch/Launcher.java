@@ -109,6 +109,8 @@ public final class Launcher {
             System.err.println("pagehint: the runtime did not start: " + e);
             return EXIT_LAUNCH_FAILED;
         } finally {
+            // a signal interrupted the command; its interrupt must not cut the framework's stop short
+            Thread.interrupted();
             stop();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -75,6 +75,11 @@ public final class PagehintCli {
             cl.getErr().println(command + ": " + ce.getMessage());
             return ce.exitCode();
         }
+        if (e instanceof InterruptedException) {
+            // SIGINT or SIGTERM: the launcher interrupts the command before it stops the runtime
+            cl.getErr().println(command + ": stopped by a signal");
+            return EXIT_FAILED;
+        }
         LOG.error("{} failed", command, e);
         cl.getErr().println(command + ": failed: " + e);
         return EXIT_FAILED;
