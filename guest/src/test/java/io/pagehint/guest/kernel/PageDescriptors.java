@@ -32,7 +32,9 @@ public final class PageDescriptors {
             long word0 = memmap.word0(idx);
             if (MemMap.state(word0) == state) {
                 long pfn = geo.pfn(idx);
-                pages.setRange(pfn, pfn + (1L << MemMap.order(word0)));
+                long count = 1L << MemMap.order(word0);
+                pages.setRange(pfn, pfn + count);
+                idx += count - 1; // the block's other pages are its tails
             }
         }
         return pages;
