@@ -103,12 +103,12 @@ public final class LinuxHintsCommand implements Callable<Integer>, ProcessOnly {
         MachineSpec machineSpec = MachineOptions.spec(context, null, machine, ram, Map.of());
         BitmapTightener tightener = context.await(BitmapTightener.class, "(&(" + BitmapTightener.ARCH + "=" + machineSpec.arch() + ")("
                 + BitmapTightener.MACHINES + "=" + MachineOptions.escape(machine) + "))", "tightener for " + machine);
-        Path sockets = QemuGuest.privateFolder("pagehint-host-");
-        try (QemuGuest guest = QemuGuest.create(spec, sockets.resolve("serial.sock"), console ? this::echo : null)) {
+        // the host end's socket lives in the guest's work folder, so everything goes with it
+        try (QemuGuest guest = QemuGuest.create(spec, Path.of("serial.sock"), console ? this::echo : null)) {
             String id = "linux-" + guest.workFolder().getFileName().toString().replace("pagehint-qemu-", "");
             QemuGuestConfig config = new QemuGuestConfig(id, machineSpec, guest.ramFile(), guest.qmpSocket());
             // the host end waits for the guest's HELLO as long as the guest may take to boot
-            HintChannel channel = new HintChannel(HintChannel.Kind.SERIAL, sockets.resolve("serial.sock"),
+            HintChannel channel = new HintChannel(HintChannel.Kind.SERIAL, guest.serialSocket(),
                     Map.of("hello.timeout.ms", Long.toString(bootTimeout.toMillis())));
             // the host end listens before QEMU starts: QEMU connects the port's chardev at once
             try (GuestAttachment attached = GuestAttachment.attachListening(context, id, QemuGuestConfig.ADAPTER_FACTORY_PID,
@@ -137,8 +137,6 @@ public final class LinuxHintsCommand implements Callable<Integer>, ProcessOnly {
             throw new CliException("the guest's serial channel failed: " + e.getMessage());
         } catch (IOException e) {
             throw new CliException(e.getMessage());
-        } finally {
-            QemuGuest.deleteTree(sockets);
         }
     }
 

@@ -6,20 +6,17 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A Linux guest booted under QEMU by pagehint, in a private work folder under /dev/shm: its RAM
@@ -59,12 +56,15 @@ public final class QemuGuest implements AutoCloseable {
         this.qmpSocket = work.resolve("qmp.sock");
         this.launcherQmp = work.resolve("launcher-qmp.sock");
         // the file exists at its full size (sparse) before QEMU starts, so the VM adapter can open it at once
-        this.serialSocket = serialSocket;
+        // a relative socket path is a name in the work folder, removed with it
+        this.serialSocket = serialSocket == null ? null : work.resolve(serialSocket);
         this.echo = echo;
         try (RandomAccessFile f = new RandomAccessFile(ramFile.toFile(), "rw")) {
             f.setLength(spec.ramBytes());
         }
-        this.hook = new Thread(this::close, "pagehint-qemu-cleanup");
+        // the JVM may be ending because its OSGi framework is (Ctrl-C): the hook must not need QMP,
+        // gson or any class a stopping bundle would still have to load; it ends QEMU by signal
+        this.hook = new Thread(this::kill, "pagehint-qemu-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
@@ -195,6 +195,11 @@ public final class QemuGuest implements AutoCloseable {
     /** The QMP socket for the VM adapter (the launcher keeps another for itself). */
     public Path qmpSocket() {
         return qmpSocket;
+    }
+
+    /** Where the guest's serial chardev connects (null: no port). */
+    public Path serialSocket() {
+        return serialSocket;
     }
 
     public Path workFolder() {
@@ -342,21 +347,34 @@ public final class QemuGuest implements AutoCloseable {
         }
     }
 
+    /** At JVM exit: QEMU ends on SIGTERM (then SIGKILL), and the work folder goes. JDK classes only. */
+    private void kill() {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+        }
+        deleteTree(work);
+    }
+
     /** Removes a folder and what is in it; what cannot be removed is left (it is in tmpfs). */
     public static void deleteTree(Path folder) {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(folder)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+        java.io.File[] children = folder.toFile().listFiles();
+        if (children != null) {
+            for (java.io.File c : children) {
+                if (c.isDirectory() && !Files.isSymbolicLink(c.toPath())) {
+                    deleteTree(c.toPath());
+                } else {
+                    c.delete();
                 }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // best effort
+            }
         }
+        folder.toFile().delete();
     }
 }
