@@ -61,8 +61,8 @@ class SerialChannelTest {
     }
 
     private SerialSettings settings() {
-        // no test here waits for a hello that never comes: a short hello timeout only made the scripted
-        // guest's HELLO lose the race on a loaded machine (the port had closed: "Broken pipe")
+        // the hello timeout is the test's wait: a short one made the scripted guest's HELLO lose the race
+        // on a loaded machine (the port had closed: "Broken pipe"); the one test of it sets its own
         return SerialSettings.defaults("vm1", dir.resolve("serial.sock")).withResponseTimeout(Duration.ofMillis(500))
                 .withHelloTimeout(WAIT);
     }
@@ -269,6 +269,8 @@ class SerialChannelTest {
 
     @Test
     void aConnectionThatNeverSaysHelloIsClosed() throws Exception {
+        channel.close();
+        channel = SerialChannel.open(settings().withHelloTimeout(Duration.ofMillis(500)), layout, publisher);
         guest = ScriptedGuest.connect(channel.socketPath());
         guest.awaitClosed(WAIT);
         assertThat(publisher.publications()).isZero();
