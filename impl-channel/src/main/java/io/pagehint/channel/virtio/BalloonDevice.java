@@ -13,6 +13,8 @@ import io.pagehint.channel.virtio.ring.DescriptorChain;
 import io.pagehint.channel.virtio.ring.DeviceVirtqueue;
 import io.pagehint.channel.virtio.ring.SplitRingLayout;
 import io.pagehint.channel.virtio.ring.VirtqueueException;
+import io.pagehint.channel.virtio.transport.MmioDevice;
+import io.pagehint.channel.virtio.transport.MmioRegisterFile;
 import java.time.Duration;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
@@ -57,20 +59,8 @@ final class BalloonDevice {
     private final int queueSizeMax;
     private final Duration responseTimeout;
 
-    // transport state
-    private int status;
-    private int deviceFeaturesSel;
-    private int driverFeaturesSel;
-    private long driverFeatures;
-    private boolean featuresOk;
-    private int queueSel;
-    private final int[] queueSize = new int[QUEUES];
-    private final long[] descAddr = new long[QUEUES];
-    private final long[] driverAddr = new long[QUEUES];
-    private final long[] deviceAddr = new long[QUEUES];
-    private int interruptStatus;
-    private int configGeneration;
-    private boolean needsReset;
+    /** The virtio-mmio transport in front of the device; guarded by this device's lock, as all else here. */
+    private final MmioRegisterFile<Outcome> registers;
     private DeviceVirtqueue freePageQueue;
 
     // configuration space
@@ -103,41 +93,19 @@ final class BalloonDevice {
         this.ram = ram;
         this.queueSizeMax = queueSizeMax;
         this.responseTimeout = responseTimeout;
+        this.registers = new MmioRegisterFile<>(vmId, new Backend(), VirtioSettings.VENDOR_ID, QUEUES);
     }
 
     // ------------------------------------------------------------------ register window
 
     /** A register read (the caller checked offset and width with {@link Mmio#isValidAccess}); the value fits the width. */
     synchronized long read(int offset, int width) {
-        if (offset >= Mmio.CONFIG) {
-            return readConfig(offset - Mmio.CONFIG, width);
-        }
-        return register(offset) & 0xFFFF_FFFFL;
+        return registers.read(offset, width);
     }
 
-    private long register(int offset) {
-        return switch (offset) {
-            case Mmio.MAGIC_VALUE -> Mmio.MAGIC;
-            case Mmio.VERSION -> Mmio.MMIO_VERSION;
-            case Mmio.DEVICE_ID -> Balloon.DEVICE_ID;
-            case Mmio.VENDOR_ID -> VirtioSettings.VENDOR_ID;
-            case Mmio.DEVICE_FEATURES -> deviceFeaturesSel == 0 ? OFFERED_FEATURES & 0xFFFF_FFFFL
-                    : deviceFeaturesSel == 1 ? OFFERED_FEATURES >>> 32 : 0;
-            case Mmio.QUEUE_SIZE_MAX -> queueExists(queueSel) ? queueSizeMax : 0;
-            case Mmio.QUEUE_READY -> queueSel == freePageQueueIndex() && freePageQueue != null ? 1 : 0;
-            case Mmio.INTERRUPT_STATUS -> interruptStatus;
-            case Mmio.STATUS -> status;
-            case Mmio.CONFIG_GENERATION -> Integer.toUnsignedLong(configGeneration);
-            default -> 0;
-        };
-    }
-
-    private long readConfig(int at, int width) {
-        long v = 0;
-        for (int i = 0; i < width; i++) {
-            v |= (long) configByte(at + i) << (8 * i);
-        }
-        return v;
+    /** A register write; may process the free-page queue (QueueNotify) or reset the device. */
+    synchronized Outcome write(int offset, int width, long value) {
+        return registers.write(offset, width, value);
     }
 
     private int configByte(int at) {
@@ -150,127 +118,45 @@ final class BalloonDevice {
         return (field >>> (8 * (at & 3))) & 0xFF;
     }
 
-    /** A register write; may process the free-page queue (QueueNotify) or reset the device. */
-    synchronized Outcome write(int offset, int width, long value) {
-        int v = (int) value;
-        if (offset >= Mmio.CONFIG) {
-            writeConfig(offset - Mmio.CONFIG, width, v);
-            return Outcome.none();
+    private void writeConfigByte(int at, int b) {
+        int field = at & ~3;
+        int shift = 8 * (at & 3);
+        if (field == Balloon.CONFIG_ACTUAL) {
+            actual = (actual & ~(0xFF << shift)) | (b << shift);
+        } else if (field == Balloon.CONFIG_POISON_VAL && negotiated(Balloon.F_PAGE_POISON) && !registers.driverOk()) {
+            poisonVal = (poisonVal & ~(0xFF << shift)) | (b << shift);
         }
-        switch (offset) {
-            case Mmio.DEVICE_FEATURES_SEL -> deviceFeaturesSel = v;
-            case Mmio.DRIVER_FEATURES -> {
-                if (!featuresOk && driverFeaturesSel == 0) {
-                    driverFeatures = (driverFeatures & ~0xFFFF_FFFFL) | Integer.toUnsignedLong(v);
-                } else if (!featuresOk && driverFeaturesSel == 1) {
-                    driverFeatures = (driverFeatures & 0xFFFF_FFFFL) | ((long) v << 32);
-                }
-            }
-            case Mmio.DRIVER_FEATURES_SEL -> driverFeaturesSel = v;
-            case Mmio.QUEUE_SEL -> queueSel = v;
-            case Mmio.QUEUE_SIZE -> setQueueField(queueSize, v);
-            case Mmio.QUEUE_DESC_LOW -> setLow(descAddr, v);
-            case Mmio.QUEUE_DESC_HIGH -> setHigh(descAddr, v);
-            case Mmio.QUEUE_DRIVER_LOW -> setLow(driverAddr, v);
-            case Mmio.QUEUE_DRIVER_HIGH -> setHigh(driverAddr, v);
-            case Mmio.QUEUE_DEVICE_LOW -> setLow(deviceAddr, v);
-            case Mmio.QUEUE_DEVICE_HIGH -> setHigh(deviceAddr, v);
-            case Mmio.QUEUE_READY -> {
-                return queueReady(v);
-            }
-            case Mmio.QUEUE_NOTIFY -> {
-                return v == freePageQueueIndex() ? processFreePageQueue() : Outcome.none();
-            }
-            case Mmio.INTERRUPT_ACK -> interruptStatus &= ~v;
-            case Mmio.STATUS -> {
-                return writeStatus(v);
-            }
-            default -> {
-                // read-only or unused registers ignore writes
-            }
-        }
-        return Outcome.none();
-    }
-
-    private void writeConfig(int at, int width, int value) {
-        for (int i = 0; i < width; i++) {
-            int field = (at + i) & ~3;
-            int shift = 8 * ((at + i) & 3);
-            int b = (value >>> (8 * i)) & 0xFF;
-            if (field == Balloon.CONFIG_ACTUAL) {
-                actual = (actual & ~(0xFF << shift)) | (b << shift);
-            } else if (field == Balloon.CONFIG_POISON_VAL && negotiated(Balloon.F_PAGE_POISON) && (status & Mmio.STATUS_DRIVER_OK) == 0) {
-                poisonVal = (poisonVal & ~(0xFF << shift)) | (b << shift);
-            }
-            // num_pages and free_page_hint_cmd_id are read-only for the driver
-        }
+        // num_pages and free_page_hint_cmd_id are read-only for the driver
     }
 
     private boolean queueExists(int index) {
-        return featuresOk && index == freePageQueueIndex() && negotiated(Balloon.F_FREE_PAGE_HINT);
+        return registers.featuresOk() && index == freePageQueueIndex() && negotiated(Balloon.F_FREE_PAGE_HINT);
     }
 
     private int freePageQueueIndex() {
-        return Balloon.freePageQueueIndex(driverFeatures);
+        return Balloon.freePageQueueIndex(registers.driverFeatures());
     }
 
     private boolean negotiated(int bit) {
-        return featuresOk && Balloon.has(driverFeatures, bit);
+        return registers.negotiated(bit);
     }
 
-    private void setQueueField(int[] field, int v) {
-        if (queueSel >= 0 && queueSel < QUEUES) {
-            field[queueSel] = v;
-        }
-    }
-
-    private void setLow(long[] addr, int v) {
-        if (queueSel >= 0 && queueSel < QUEUES) {
-            addr[queueSel] = (addr[queueSel] & ~0xFFFF_FFFFL) | Integer.toUnsignedLong(v);
-        }
-    }
-
-    private void setHigh(long[] addr, int v) {
-        if (queueSel >= 0 && queueSel < QUEUES) {
-            addr[queueSel] = (addr[queueSel] & 0xFFFF_FFFFL) | ((long) v << 32);
-        }
-    }
-
-    private Outcome queueReady(int v) {
-        if (!queueExists(queueSel)) {
-            return Outcome.none(); // QueueSizeMax is 0 there: no such queue
-        }
+    /** QueueReady of the free page queue (the register file calls only for a queue that exists). */
+    private Outcome queueReady(int v, MmioDevice.QueueRegisters q) {
         if (v == 0) {
             freePageQueue = null;
             return Outcome.none();
         }
-        int q = queueSel;
-        int size = queueSize[q];
+        int size = q.size();
         if (size < 2 || size > queueSizeMax || Integer.bitCount(size) != 1) {
             return deviceError("queue size " + size + " is not a power of two from 2 to " + queueSizeMax);
         }
         try {
-            freePageQueue = new DeviceVirtqueue(memory, new SplitRingLayout(size, descAddr[q], driverAddr[q], deviceAddr[q]));
+            freePageQueue = new DeviceVirtqueue(memory, new SplitRingLayout(size, q.desc(), q.driver(), q.device()));
             return Outcome.none();
         } catch (IllegalArgumentException | VirtqueueException e) {
             return deviceError("free page queue set up wrongly: " + e.getMessage());
         }
-    }
-
-    private Outcome writeStatus(int v) {
-        if (v == 0) {
-            return reset("the driver reset the device");
-        }
-        if ((v & Mmio.STATUS_FEATURES_OK) != 0 && !featuresOk) {
-            featuresOk = (driverFeatures & ~OFFERED_FEATURES) == 0 && Balloon.has(driverFeatures, Mmio.F_VERSION_1);
-            if (!featuresOk) {
-                LOG.warn("{}: driver asked for features 0x{} (offered 0x{}, VERSION_1 required); FEATURES_OK refused",
-                        vmId, Long.toHexString(driverFeatures), Long.toHexString(OFFERED_FEATURES));
-            }
-        }
-        int keep = (featuresOk ? v : v & ~Mmio.STATUS_FEATURES_OK) & 0xFF; // the status is a byte
-        status = (keep & ~Mmio.STATUS_DEVICE_NEEDS_RESET) | (needsReset ? Mmio.STATUS_DEVICE_NEEDS_RESET : 0);
-        return Outcome.none();
     }
 
     /** Back to the state after power-on, failing a round in flight; keeps the command-id counter. */
@@ -281,23 +167,11 @@ final class BalloonDevice {
         }
         active = null;
         round = Round.IDLE;
-        status = 0;
-        deviceFeaturesSel = 0;
-        driverFeaturesSel = 0;
-        driverFeatures = 0;
-        featuresOk = false;
-        queueSel = 0;
-        java.util.Arrays.fill(queueSize, 0);
-        java.util.Arrays.fill(descAddr, 0);
-        java.util.Arrays.fill(driverAddr, 0);
-        java.util.Arrays.fill(deviceAddr, 0);
-        interruptStatus = 0;
-        needsReset = false;
+        registers.reset(); // ConfigGeneration moves on: the configuration below is reset too
         freePageQueue = null;
         actual = 0;
         cmdId = Balloon.CMD_ID_STOP;
         poisonVal = 0;
-        configGeneration++;
         setupSinceNanos = System.nanoTime(); // the driver sets the device up again from here
         pagesSinceSetUp = 0; // a driver gives its blocks back on reset
         return o;
@@ -322,7 +196,7 @@ final class BalloonDevice {
      * within the timeout is not published yet, so a request does not race a normal start.
      */
     synchronized boolean worthPublishing(long nowNanos) {
-        return hintingReady() || (driverConnected && ((status & Mmio.STATUS_FAILED) != 0
+        return hintingReady() || (driverConnected && (registers.driverFailed()
                 || nowNanos - setupSinceNanos >= responseTimeout.toNanos()));
     }
 
@@ -331,20 +205,20 @@ final class BalloonDevice {
         if (!driverConnected) {
             return "no virtio balloon driver is connected to the doorbell";
         }
-        if ((status & Mmio.STATUS_FAILED) != 0) {
-            boolean queueMissing = featuresOk && negotiated(Balloon.F_FREE_PAGE_HINT) && freePageQueue == null;
+        if (registers.driverFailed()) {
+            boolean queueMissing = registers.featuresOk() && negotiated(Balloon.F_FREE_PAGE_HINT) && freePageQueue == null;
             return "the guest's virtio balloon driver gave up setting up the device (it set FAILED"
                     + (queueMissing ? " after the features were accepted, before its free page queue was ready:"
                     + " it could not set up its queue, e.g. no memory for the rings)" : ")");
         }
-        if (needsReset) {
+        if (registers.needsReset()) {
             return "the device needs a reset after an error and the driver has not reset it";
         }
-        if ((status & Mmio.STATUS_DRIVER_OK) != 0 && !negotiated(Balloon.F_FREE_PAGE_HINT)) {
+        if (registers.driverOk() && !negotiated(Balloon.F_FREE_PAGE_HINT)) {
             return "the guest's virtio balloon driver did not negotiate free page hinting";
         }
         return "the guest's virtio balloon driver has not finished setting up the device in "
-                + (nowNanos - setupSinceNanos) / 1_000_000 + " ms (Status 0x" + Integer.toHexString(status)
+                + (nowNanos - setupSinceNanos) / 1_000_000 + " ms (Status 0x" + Integer.toHexString(registers.status())
                 + ", no DRIVER_OK with a ready free page queue): the guest runs no driver code (paused?)";
     }
 
@@ -359,19 +233,17 @@ final class BalloonDevice {
             o.finish(active, HintStatus.FAILED, why);
         }
         round = Round.IDLE;
-        needsReset = true;
+        registers.setNeedsReset();
         freePageQueue = null;
         setupSinceNanos = System.nanoTime(); // the driver has the response timeout to reset and set up again
-        status |= Mmio.STATUS_DEVICE_NEEDS_RESET;
-        if ((status & Mmio.STATUS_DRIVER_OK) != 0) {
+        if (registers.driverOk()) {
             raise(o, Mmio.INTERRUPT_CONFIG_CHANGE);
         }
         return o;
     }
 
     private void raise(Outcome o, int bits) {
-        interruptStatus |= bits;
-        o.interrupt(bits, interruptStatus);
+        o.interrupt(bits, registers.raise(bits));
     }
 
     // ------------------------------------------------------------------ the free page queue
@@ -388,7 +260,7 @@ final class BalloonDevice {
      */
     private Outcome processFreePageQueue() {
         DeviceVirtqueue q = freePageQueue;
-        if (q == null || needsReset || (status & Mmio.STATUS_DRIVER_OK) == 0) {
+        if (q == null || registers.needsReset() || !registers.driverOk()) {
             return Outcome.none();
         }
         Outcome o = Outcome.none();
@@ -481,7 +353,7 @@ final class BalloonDevice {
 
     /** Whether a driver can hint now: DRIVER_OK, free page hinting negotiated, its queue ready. */
     synchronized boolean hintingReady() {
-        return (status & Mmio.STATUS_DRIVER_OK) != 0 && !needsReset && freePageQueue != null && negotiated(Balloon.F_FREE_PAGE_HINT);
+        return registers.driverOk() && !registers.needsReset() && freePageQueue != null && negotiated(Balloon.F_FREE_PAGE_HINT);
     }
 
     /** The poison byte of the guest's free pages, if PAGE_POISON was negotiated and the value is one byte repeated. */
@@ -554,7 +426,7 @@ final class BalloonDevice {
     /** Writes {@code id} to {@code free_page_hint_cmd_id} and, if a driver is there to hear it, raises a configuration change. */
     private void announce(Outcome o, int id) {
         cmdId = id;
-        configGeneration++;
+        registers.configChanged();
         if (hintingReady()) {
             raise(o, Mmio.INTERRUPT_CONFIG_CHANGE);
         }
@@ -586,6 +458,60 @@ final class BalloonDevice {
     /** The command id the config holds now (for tests and logs). */
     synchronized int configCommandId() {
         return cmdId;
+    }
+
+    /** The device as its register file sees it; called under this device's lock, from {@link #read} and {@link #write}. */
+    private final class Backend implements MmioDevice<Outcome> {
+
+        @Override
+        public int deviceId() {
+            return Balloon.DEVICE_ID;
+        }
+
+        @Override
+        public long offeredFeatures() {
+            return OFFERED_FEATURES;
+        }
+
+        @Override
+        public int queueSizeMax(int index) {
+            return queueExists(index) ? queueSizeMax : 0;
+        }
+
+        @Override
+        public boolean queueLive(int index) {
+            return index == freePageQueueIndex() && freePageQueue != null;
+        }
+
+        @Override
+        public Outcome queueReadyWritten(int index, int value, MmioDevice.QueueRegisters queue) {
+            return queueReady(value, queue);
+        }
+
+        @Override
+        public Outcome notified(int queue) {
+            return queue == freePageQueueIndex() ? processFreePageQueue() : Outcome.none();
+        }
+
+        @Override
+        public Outcome resetByDriver() {
+            return reset("the driver reset the device");
+        }
+
+        @Override
+        public int configByte(int at) {
+            return BalloonDevice.this.configByte(at);
+        }
+
+        @Override
+        public void writeConfigByte(int at, int value) {
+            BalloonDevice.this.writeConfigByte(at, value);
+        }
+
+        @Override
+        public Outcome nothing() {
+            return Outcome.none();
+        }
     }
 
     /** Free blocks of one pass as runs of PFNs, adjacent blocks merged. */
