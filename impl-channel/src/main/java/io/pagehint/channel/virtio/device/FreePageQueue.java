@@ -1,4 +1,4 @@
-package io.pagehint.channel.virtio;
+package io.pagehint.channel.virtio.device;
 
 import io.pagehint.api.vm.BadGuestAddressException;
 import io.pagehint.api.vm.DeviceMemory;
@@ -53,7 +53,7 @@ final class FreePageQueue {
      * @throws VirtqueueException       if a chain breaks a rule of the ring or of the free page queue
      * @throws BadGuestAddressException if the ring points outside guest memory
      */
-    Pass drain(HintRounds rounds, int configId) throws VirtqueueException, BadGuestAddressException {
+    Pass drain(FreePageHintRounds rounds, int configId) throws VirtqueueException, BadGuestAddressException {
         FreeBlockRuns blocks = new FreeBlockRuns();
         boolean roundEnded = false;
         int used = 0;
@@ -77,7 +77,7 @@ final class FreePageQueue {
     }
 
     /** Takes one chain: a command-id buffer or free blocks. Returns whether it ended the round. */
-    private boolean take(DescriptorChain chain, FreeBlockRuns blocks, HintRounds rounds, int configId) throws VirtqueueException {
+    private boolean take(DescriptorChain chain, FreeBlockRuns blocks, FreePageHintRounds rounds, int configId) throws VirtqueueException {
         Descriptor first = chain.descriptors().get(0);
         if (!first.writable()) {
             if (chain.descriptors().size() != 1 || first.len() != Balloon.CMD_ID_BYTES || first.flags() != 0) {

@@ -1,4 +1,4 @@
-package io.pagehint.channel.virtio;
+package io.pagehint.channel.virtio.device;
 
 import io.pagehint.api.hint.HintChunk;
 import io.pagehint.api.hint.HintStatus;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The device is assembled from parts by job, each without a lock of its own, all guarded by
  * this object's lock: the transport's {@link MmioRegisterFile}, the {@link BalloonConfigSpace},
- * the {@link FreePageQueue} and the {@link HintRounds}. This class ties them together: which
+ * the {@link FreePageQueue} and the {@link FreePageHintRounds}. This class ties them together: which
  * queue exists with the negotiated features, when hinting is ready, what a device error does,
  * and when the driver hears of a new command id.
  *
@@ -39,12 +39,14 @@ import org.slf4j.LoggerFactory;
  * every buffer is checked against the guest's usable RAM and a bad one puts the device in
  * DEVICE_NEEDS_RESET.
  */
-final class BalloonDevice {
+public final class BalloonDevice {
 
     private static final Logger LOG = LoggerFactory.getLogger(BalloonDevice.class);
 
     /** The features this device offers (PROTOCOL.md B.3). */
-    static final long OFFERED_FEATURES = (1L << Balloon.F_FREE_PAGE_HINT) | (1L << Balloon.F_PAGE_POISON) | (1L << Mmio.F_VERSION_1);
+    private static final long OFFERED_FEATURES = (1L << Balloon.F_FREE_PAGE_HINT) | (1L << Balloon.F_PAGE_POISON) | (1L << Mmio.F_VERSION_1);
+    /** The VendorID register: "PHNT" read as a little-endian u32. */
+    private static final int VENDOR_ID = 0x544E4850;
     /** The queues a driver may select: inflateq, deflateq, free_page_vq. */
     private static final int QUEUES = 3;
 
@@ -57,7 +59,7 @@ final class BalloonDevice {
     // the parts, guarded by this
     private final MmioRegisterFile<Outcome> registers;
     private final BalloonConfigSpace config = new BalloonConfigSpace();
-    private final HintRounds rounds = new HintRounds();
+    private final FreePageHintRounds rounds = new FreePageHintRounds();
     /** The free page queue while the driver has it ready and the device works; null otherwise. */
     private FreePageQueue freePageQueue;
 
@@ -65,7 +67,7 @@ final class BalloonDevice {
     private boolean driverConnected;
     private long setupSinceNanos = System.nanoTime();
 
-    BalloonDevice(String vmId, DeviceMemory memory, UsableRam ram, int queueSizeMax, Duration responseTimeout) {
+    public BalloonDevice(String vmId, DeviceMemory memory, UsableRam ram, int queueSizeMax, Duration responseTimeout) {
         if (queueSizeMax < 2 || queueSizeMax > SplitRingLayout.MAX_SIZE || Integer.bitCount(queueSizeMax) != 1) {
             throw new IllegalArgumentException("queue size must be a power of two from 2 to 32768: " + queueSizeMax);
         }
@@ -74,28 +76,28 @@ final class BalloonDevice {
         this.ram = ram;
         this.queueSizeMax = queueSizeMax;
         this.responseTimeout = responseTimeout;
-        this.registers = new MmioRegisterFile<>(vmId, new Backend(), VirtioSettings.VENDOR_ID, QUEUES);
+        this.registers = new MmioRegisterFile<>(vmId, new Backend(), VENDOR_ID, QUEUES);
     }
 
     // ------------------------------------------------------------------ register window (the doorbell)
 
     /** A register read (the caller checked offset and width with {@link Mmio#isValidAccess}); the value fits the width. */
-    synchronized long read(int offset, int width) {
+    public synchronized long read(int offset, int width) {
         return registers.read(offset, width);
     }
 
     /** A register write; may process the free-page queue (QueueNotify) or reset the device. */
-    synchronized Outcome write(int offset, int width, long value) {
+    public synchronized Outcome write(int offset, int width, long value) {
         return registers.write(offset, width, value);
     }
 
     /** Another pass over the free page queue, when the last one said there may be more. */
-    synchronized Outcome pollFreePageQueue() {
+    public synchronized Outcome pollFreePageQueue() {
         return processFreePageQueue();
     }
 
     /** Back to the state after power-on, failing a round in flight; keeps the command-id counter. */
-    synchronized Outcome reset(String why) {
+    public synchronized Outcome reset(String why) {
         Outcome o = Outcome.none();
         rounds.abandon(o, why);
         registers.reset(); // ConfigGeneration moves on: the configuration below is reset too
@@ -107,13 +109,13 @@ final class BalloonDevice {
     }
 
     /** A driver connected to the doorbell: it has the response timeout to set the device up. */
-    synchronized void driverConnected() {
+    public synchronized void driverConnected() {
         driverConnected = true;
         setupSinceNanos = System.nanoTime();
     }
 
     /** The doorbell connection ended. */
-    synchronized void driverDisconnected() {
+    public synchronized void driverDisconnected() {
         driverConnected = false;
     }
 
@@ -126,18 +128,18 @@ final class BalloonDevice {
      * guest runs no driver code, or it negotiated no hinting). A driver that is still setting up
      * within the timeout is not published yet, so a request does not race a normal start.
      */
-    synchronized boolean worthPublishing(long nowNanos) {
+    public synchronized boolean worthPublishing(long nowNanos) {
         return hintingReady() || (driverConnected && (registers.driverFailed()
                 || nowNanos - setupSinceNanos >= responseTimeout.toNanos()));
     }
 
     /** Whether a driver can hint now: DRIVER_OK, free page hinting negotiated, its queue ready. */
-    synchronized boolean hintingReady() {
+    public synchronized boolean hintingReady() {
         return registers.driverOk() && !registers.needsReset() && freePageQueue != null && registers.negotiated(Balloon.F_FREE_PAGE_HINT);
     }
 
     /** The poison byte of the guest's free pages, if PAGE_POISON was negotiated and the value is one byte repeated. */
-    synchronized OptionalInt pagePoison() {
+    public synchronized OptionalInt pagePoison() {
         return registers.negotiated(Balloon.F_PAGE_POISON) ? config.poisonByte() : OptionalInt.empty();
     }
 
@@ -169,7 +171,7 @@ final class BalloonDevice {
      * Starts a round for {@code request}: ends the previous one (STOP), writes a new wire id and
      * raises a configuration change.
      */
-    synchronized Outcome start(ActiveRequest request) {
+    public synchronized Outcome start(ActiveRequest request) {
         Outcome o = Outcome.none();
         if (!hintingReady()) {
             return o.finish(request, HintStatus.UNSUPPORTED, notReadyReason(System.nanoTime()));
@@ -183,7 +185,7 @@ final class BalloonDevice {
     }
 
     /** The host stopped {@code request}: STOP in the config if it is the current round. */
-    synchronized Outcome stop(ActiveRequest request) {
+    public synchronized Outcome stop(ActiveRequest request) {
         Outcome o = Outcome.none();
         if (rounds.stop(request)) {
             announce(o, Balloon.CMD_ID_STOP);
@@ -192,7 +194,7 @@ final class BalloonDevice {
     }
 
     /** The host is done with {@code request}: DONE in the config, unless a newer round has started. */
-    synchronized Outcome done(ActiveRequest request) {
+    public synchronized Outcome done(ActiveRequest request) {
         Outcome o = Outcome.none();
         if (rounds.done(request)) {
             announce(o, Balloon.CMD_ID_DONE);
@@ -201,7 +203,7 @@ final class BalloonDevice {
     }
 
     /** The device goes away: DONE, so the driver gives its blocks back, and the round in flight fails. */
-    synchronized Outcome shutdown(String why) {
+    public synchronized Outcome shutdown(String why) {
         Outcome o = Outcome.none();
         rounds.abandon(o, why);
         announce(o, Balloon.CMD_ID_DONE);
@@ -209,23 +211,23 @@ final class BalloonDevice {
     }
 
     /** A driver that does not acknowledge a new id, or stops making progress in a round, is reset. */
-    synchronized Outcome checkTimeouts(long nowNanos) {
+    public synchronized Outcome checkTimeouts(long nowNanos) {
         String why = rounds.overdue(nowNanos, responseTimeout);
         return why == null ? Outcome.none() : deviceError(why);
     }
 
     /** Buffers ignored because they belonged to no current round. */
-    synchronized long staleBuffers() {
+    public synchronized long staleBuffers() {
         return rounds.staleBuffers();
     }
 
     /** Pages handed on as hints over the device's life. */
-    synchronized long hintedPages() {
+    public synchronized long hintedPages() {
         return rounds.hintedPages();
     }
 
     /** The command id the config holds now (for tests and logs). */
-    synchronized int configCommandId() {
+    public synchronized int configCommandId() {
         return config.commandId();
     }
 

@@ -1,4 +1,4 @@
-package io.pagehint.channel.virtio;
+package io.pagehint.channel.virtio.device;
 
 import io.pagehint.channel.virtio.balloon.Balloon;
 import java.util.OptionalInt;

@@ -1,4 +1,4 @@
-package io.pagehint.channel.virtio;
+package io.pagehint.channel.virtio.device;
 
 import io.pagehint.api.hint.HintStatus;
 import io.pagehint.channel.hint.ActiveRequest;
@@ -16,7 +16,7 @@ import java.time.Duration;
  * <p>Not thread-safe: the {@link BalloonDevice} owns it and calls it under its lock. It decides;
  * the device writes the command id to its config and raises the interrupts.
  */
-final class HintRounds {
+final class FreePageHintRounds {
 
     private enum Phase {
         IDLE,

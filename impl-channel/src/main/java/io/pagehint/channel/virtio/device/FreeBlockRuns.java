@@ -1,4 +1,4 @@
-package io.pagehint.channel.virtio;
+package io.pagehint.channel.virtio.device;
 
 import java.util.Arrays;
 
