@@ -58,10 +58,12 @@ import org.slf4j.LoggerFactory;
  *     waiter or the {@link Listener} run after the monitor is released, on what was decided under it.
  *     So a guest that does not read, or a slow consumer, never stops the watchdog from seeing it, and
  *     no lock of the port or of a request is ever taken inside this one.</li>
- * <li>The frame writer blocks, so it is not used under the monitor but handed out in turns by it
- *     ({@link #send}): a sender waits on the monitor until no other thread writes, marks itself the
- *     writer with the time it started, writes outside the monitor, and hands the writer back. The
- *     watchdog reads that start time to cut off a guest that does not take a frame.</li>
+ * <li>A write blocks while the guest does not read, so it is not done under the monitor; the
+ *     writer is handed out in turns by it instead ({@link #send}): a sender waits on the monitor
+ *     until no other thread writes, marks itself the writer with the time it started, writes outside
+ *     the monitor, and hands the writer back. ({@link FrameWriter} keeps frames whole by itself; the
+ *     turn is there so that the start time the watchdog reads is the start of the write that is
+ *     stuck, with which it cuts off a guest that does not take a frame.)</li>
  * </ul>
  * The frame reader is used by the reader thread alone.
  */
