@@ -47,6 +47,25 @@ import org.slf4j.LoggerFactory;
  * Every frame is checked before anything in it is used; every chunk is checked against the
  * guest's usable RAM before it reaches a consumer. A broken rule sends ERROR and ends the session;
  * no exception leaves {@link #run()} and nothing reaches the consumer from a bad frame.
+ *
+ * <p><b>Threads and state.</b> Three kinds of thread touch a session: the reader thread in
+ * {@link #run()}, the engine's threads (requests, STOP, memory info, the hint source's queries) and
+ * the watchdog. The rule is one: <em>every mutable field is guarded by this session's monitor</em>
+ * (there are no volatile fields and no other lock). Two things follow from it:
+ * <ul>
+ * <li>No thread holds the monitor while it blocks or calls out: a write to the guest, closing the
+ *     connection, a consumer ({@link ActiveRequest#deliver}, {@link ActiveRequest#finish}), a memory-info
+ *     waiter or the {@link Listener} run after the monitor is released, on what was decided under it.
+ *     So a guest that does not read, or a slow consumer, never stops the watchdog from seeing it, and
+ *     no lock of the port or of a request is ever taken inside this one.</li>
+ * <li>A write blocks while the guest does not read, so it is not done under the monitor; the
+ *     writer is handed out in turns by it instead ({@link #send}): a sender waits on the monitor
+ *     until no other thread writes, marks itself the writer with the time it started, writes outside
+ *     the monitor, and hands the writer back. ({@link FrameWriter} keeps frames whole by itself; the
+ *     turn is there so that the start time the watchdog reads is the start of the write that is
+ *     stuck, with which it cuts off a guest that does not take a frame.)</li>
+ * </ul>
+ * The frame reader is used by the reader thread alone.
  */
 final class SerialSession implements ActiveRequest.Transport {
 
@@ -68,17 +87,22 @@ final class SerialSession implements ActiveRequest.Transport {
     private final SerialSettings settings;
     private final Listener listener;
     private final long startedNanos = System.nanoTime();
-    private final Object sendLock = new Object();
 
-    private volatile boolean welcomed;
-    private volatile boolean ended;
-    private volatile long features;
-    private volatile int poison = -1;
-    private volatile long lastActivityNanos = System.nanoTime();
-    private volatile long writingSinceNanos;
-    private volatile String endReason;
+    // all of the following is guarded by this (see the class comment)
 
-    // request state, guarded by this
+    // the connection
+    private boolean welcomed;
+    private boolean ended;
+    private long features;
+    private int poison = -1;
+    private long lastActivityNanos = System.nanoTime();
+    /** Whether a thread holds the writer's turn ({@link #send}). */
+    private boolean writing;
+    /** When the thread that holds the writer's turn started to write; 0 while nobody writes. */
+    private long writingSinceNanos;
+    private String endReason;
+
+    // the request in flight and the memory-info questions
     private ActiveRequest active;
     private boolean guestWorking;
     private boolean stopSent;
@@ -105,9 +129,8 @@ final class SerialSession implements ActiveRequest.Transport {
         String why = "guest disconnected";
         try {
             for (Message m = reader.read(); m != null; m = reader.read()) {
-                lastActivityNanos = System.nanoTime();
-                handle(m);
-                if (ended) {
+                handle(m, frameArrived());
+                if (isEnded()) {
                     break;
                 }
             }
@@ -118,7 +141,7 @@ final class SerialSession implements ActiveRequest.Transport {
         } catch (EOFException e) {
             why = "guest disconnected inside a frame";
         } catch (IOException e) {
-            why = ended ? why : "connection failed: " + e.getMessage();
+            why = isEnded() ? why : "connection failed: " + e.getMessage();
         } catch (RuntimeException e) {
             why = "host end failed: " + e;
             LOG.error("{}: serial session failed", settings.vmId(), e);
@@ -128,8 +151,22 @@ final class SerialSession implements ActiveRequest.Transport {
         }
     }
 
-    private void handle(Message m) throws IOException {
-        if (!welcomed) {
+    /** What a frame from the guest is read against: the connection's state when it arrived. */
+    private record Arrival(boolean welcomed, long features) {
+    }
+
+    /** A frame arrived: the guest is alive. */
+    private synchronized Arrival frameArrived() {
+        lastActivityNanos = System.nanoTime();
+        return new Arrival(welcomed, features);
+    }
+
+    private synchronized boolean isEnded() {
+        return ended;
+    }
+
+    private void handle(Message m, Arrival arrival) throws IOException {
+        if (!arrival.welcomed()) {
             if (!(m instanceof Hello hello)) {
                 throw new WireException(ErrorCode.BAD_STATE, m.type() + " before HELLO");
             }
@@ -143,7 +180,7 @@ final class SerialSession implements ActiveRequest.Transport {
         } else if (m instanceof ChunkWords c) {
             chunkArrived(c.commandId(), c.firstPfn(), c.firstPfn() + 64L * c.words().length, c.pages(), () -> wordsChunk(c));
         } else if (m instanceof ChunkRanges c) {
-            if (!Features.has(features, Features.RANGES)) {
+            if (!Features.has(arrival.features(), Features.RANGES)) {
                 throw new WireException(ErrorCode.BAD_STATE, c.commandId(), "CHUNK_RANGES without F_RANGES");
             }
             long[] runs = c.runs();
@@ -167,14 +204,23 @@ final class SerialSession implements ActiveRequest.Transport {
             accepted &= ~Features.PAGE_POISON;
         }
         int frame = Math.min(hello.maxFrame(), settings.maxFrameBytes());
-        send(new Welcome(settings.maxFrameBytes(), accepted));
-        writer.setLimit(frame);
+        takeWriterTurn();
+        try {
+            // WELCOME goes out under the old limit; every frame after it, from any thread, under the new one
+            writer.write(new Welcome(settings.maxFrameBytes(), accepted));
+            writer.setLimit(frame);
+        } finally {
+            releaseWriterTurn();
+        }
         reader.setLimit(frame);
-        features = accepted;
-        poison = Features.has(accepted, Features.PAGE_POISON) ? hello.poison() : -1;
-        welcomed = true;
+        int poisonByte = Features.has(accepted, Features.PAGE_POISON) ? hello.poison() : -1;
+        synchronized (this) {
+            features = accepted;
+            poison = poisonByte;
+            welcomed = true;
+        }
         LOG.info("{}: guest driver connected (features 0x{}, frames up to {} bytes{})", settings.vmId(),
-                Long.toHexString(accepted), frame, poison >= 0 ? ", free pages poisoned with 0x" + Integer.toHexString(poison) : "");
+                Long.toHexString(accepted), frame, poisonByte >= 0 ? ", free pages poisoned with 0x" + Integer.toHexString(poisonByte) : "");
         listener.welcomed(this);
     }
 
@@ -263,8 +309,10 @@ final class SerialSession implements ActiveRequest.Transport {
     private void errorArrived(Message.Error e) throws IOException {
         if (e.isFatal()) {
             ErrorCode code = e.errorCode();
-            endReason = "guest reported " + (code == null ? "error " + e.code() : code) + ": " + e.message();
-            ended = true;
+            synchronized (this) {
+                endReason = "guest reported " + (code == null ? "error " + e.code() : code) + ": " + e.message();
+                ended = true;
+            }
             return;
         }
         ActiveRequest target;
@@ -300,13 +348,12 @@ final class SerialSession implements ActiveRequest.Transport {
 
     // ------------------------------------------------------------------ engine side
 
-    boolean isWelcomed() {
+    synchronized boolean isWelcomed() {
         return welcomed && !ended;
     }
 
-    OptionalInt pagePoison() {
-        int p = poison;
-        return p < 0 ? OptionalInt.empty() : OptionalInt.of(p);
+    synchronized OptionalInt pagePoison() {
+        return poison < 0 ? OptionalInt.empty() : OptionalInt.of(poison);
     }
 
     /** Starts a request; ends the previous one. Never throws for a channel problem. */
@@ -314,22 +361,32 @@ final class SerialSession implements ActiveRequest.Transport {
         ActiveRequest request = new ActiveRequest(options.commandId(), consumer, this);
         ActiveRequest previous;
         boolean previousWorking;
+        boolean dropCache;
+        boolean sessionEnded;
         synchronized (this) {
-            if (ended) {
-                request.finish(HintStatus.FAILED, "guest disconnected");
-                return request;
+            sessionEnded = ended;
+            if (sessionEnded) {
+                previous = null;
+                previousWorking = false;
+                dropCache = false;
+            } else {
+                previous = active;
+                previousWorking = guestWorking && !stopSent;
+                active = request;
+                guestWorking = true;
+                stopSent = false;
+                latestIssued = options.commandId();
+                acceptedPages = 0;
+                acceptedChunks = 0;
+                nextPfn = 0;
+                dropCache = options.dropCleanPageCache() && Features.has(features, Features.DROP_CACHE);
+                lastActivityNanos = System.nanoTime();
             }
-            previous = active;
-            previousWorking = guestWorking && !stopSent;
-            active = request;
-            guestWorking = true;
-            stopSent = false;
-            latestIssued = options.commandId();
-            acceptedPages = 0;
-            acceptedChunks = 0;
-            nextPfn = 0;
         }
-        lastActivityNanos = System.nanoTime();
+        if (sessionEnded) { // finished outside the monitor: finishing calls the consumer
+            request.finish(HintStatus.FAILED, "guest disconnected");
+            return request;
+        }
         try {
             if (previous != null) {
                 previous.finish(HintStatus.FAILED, "superseded by command " + options.commandId());
@@ -337,8 +394,7 @@ final class SerialSession implements ActiveRequest.Transport {
                     send(new Stop(previous.commandId()));
                 }
             }
-            boolean drop = options.dropCleanPageCache() && Features.has(features, Features.DROP_CACHE);
-            send(new BitmapRequest(options.commandId(), drop ? BitmapRequest.DROP_CLEAN_CACHE : 0));
+            send(new BitmapRequest(options.commandId(), dropCache ? BitmapRequest.DROP_CLEAN_CACHE : 0));
         } catch (IOException e) {
             abort("sending the request failed: " + e.getMessage());
         }
@@ -376,8 +432,8 @@ final class SerialSession implements ActiveRequest.Transport {
             }
             tag = ++latestTag;
             memInfoWaiters.put(tag, waiter);
+            lastActivityNanos = System.nanoTime();
         }
-        lastActivityNanos = System.nanoTime();
         try {
             send(new MemInfoRequest(tag));
             return waiter.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -404,25 +460,28 @@ final class SerialSession implements ActiveRequest.Transport {
      * too long while the host waits for it, or does not take what the host writes.
      */
     void checkTimeouts(long nowNanos) {
+        String why = timeoutReason(nowNanos);
+        if (why != null) {
+            abort(why);
+        }
+    }
+
+    /** Why the watchdog must end the session now, or null. */
+    private synchronized String timeoutReason(long nowNanos) {
         if (ended) {
-            return;
+            return null;
         }
         if (!welcomed && nowNanos - startedNanos > settings.helloTimeout().toNanos()) {
-            abort("no HELLO within " + settings.helloTimeout().toMillis() + " ms");
-            return;
+            return "no HELLO within " + settings.helloTimeout().toMillis() + " ms";
         }
-        long since = writingSinceNanos;
-        if (since != 0 && nowNanos - since > settings.responseTimeout().toNanos()) {
-            abort("guest did not take a frame within " + settings.responseTimeout().toMillis() + " ms");
-            return;
+        if (writingSinceNanos != 0 && nowNanos - writingSinceNanos > settings.responseTimeout().toNanos()) {
+            return "guest did not take a frame within " + settings.responseTimeout().toMillis() + " ms";
         }
-        boolean waiting;
-        synchronized (this) {
-            waiting = guestWorking || !memInfoWaiters.isEmpty();
-        }
+        boolean waiting = guestWorking || !memInfoWaiters.isEmpty();
         if (waiting && nowNanos - lastActivityNanos > settings.responseTimeout().toNanos()) {
-            abort("guest did not answer within " + settings.responseTimeout().toMillis() + " ms");
+            return "guest did not answer within " + settings.responseTimeout().toMillis() + " ms";
         }
+        return null;
     }
 
     /** The host goes away: tells the guest (best effort) and closes. */
@@ -433,10 +492,12 @@ final class SerialSession implements ActiveRequest.Transport {
 
     /** Ends the session from any thread: closing the connection wakes the reader, which cleans up. */
     void abort(String why) {
-        if (endReason == null) {
-            endReason = why;
+        synchronized (this) {
+            if (endReason == null) {
+                endReason = why;
+            }
+            ended = true;
         }
-        ended = true;
         try {
             connection.close();
         } catch (IOException e) {
@@ -444,15 +505,42 @@ final class SerialSession implements ActiveRequest.Transport {
         }
     }
 
+    /** Writes one frame when it is this thread's turn (see the class comment). */
     private void send(Message m) throws IOException {
-        synchronized (sendLock) {
-            writingSinceNanos = System.nanoTime();
-            try {
-                writer.write(m);
-            } finally {
-                writingSinceNanos = 0;
-            }
+        takeWriterTurn();
+        try {
+            writer.write(m);
+        } finally {
+            releaseWriterTurn();
         }
+    }
+
+    /**
+     * Waits until no other thread writes, then holds the writer's turn. Not interruptible, as a
+     * write is not: an interrupt that arrives while waiting is kept for the caller.
+     */
+    private void takeWriterTurn() {
+        boolean interrupted = false;
+        synchronized (this) {
+            while (writing) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            writing = true;
+            writingSinceNanos = System.nanoTime();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized void releaseWriterTurn() {
+        writing = false;
+        writingSinceNanos = 0;
+        notifyAll();
     }
 
     private void sendError(ErrorCode code, long commandId, String text) {
@@ -464,34 +552,37 @@ final class SerialSession implements ActiveRequest.Transport {
     }
 
     private void end(String why) {
-        String reason = endReason != null ? endReason : why;
-        endReason = reason;
-        ended = true;
-        try {
-            connection.close();
-        } catch (IOException e) {
-            LOG.debug("closing the serial connection failed", e);
-        }
+        String reason;
         ActiveRequest request;
         Map<Long, CompletableFuture<GuestMemInfo>> waiters;
+        boolean wasWelcomed;
         synchronized (this) {
+            reason = endReason != null ? endReason : why;
+            endReason = reason;
+            ended = true;
+            wasWelcomed = welcomed;
             request = active;
             guestWorking = false;
             waiters = new HashMap<>(memInfoWaiters);
             memInfoWaiters.clear();
         }
+        try {
+            connection.close();
+        } catch (IOException e) {
+            LOG.debug("closing the serial connection failed", e);
+        }
         if (request != null) {
             request.finish(HintStatus.FAILED, reason);
         }
         waiters.values().forEach(w -> w.completeExceptionally(new HintException(reason)));
-        if (welcomed) {
+        if (wasWelcomed) {
             LOG.info("{}: guest driver gone: {}", settings.vmId(), reason);
         }
         listener.ended(this, reason);
     }
 
     /** Why the session ended, or null while it runs. */
-    String endReason() {
+    synchronized String endReason() {
         return ended ? endReason : null;
     }
 

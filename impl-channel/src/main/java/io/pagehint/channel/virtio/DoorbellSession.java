@@ -1,5 +1,7 @@
 package io.pagehint.channel.virtio;
 
+import io.pagehint.channel.virtio.device.BalloonDevice;
+import io.pagehint.channel.virtio.device.Outcome;
 import io.pagehint.channel.virtio.mmio.DoorbellException;
 import io.pagehint.channel.virtio.mmio.DoorbellMessage;
 import io.pagehint.channel.virtio.mmio.DoorbellStream;

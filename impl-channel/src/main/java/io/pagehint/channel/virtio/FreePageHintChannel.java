@@ -8,6 +8,7 @@ import io.pagehint.channel.hint.UsableRam;
 import io.pagehint.channel.hint.Watchdog;
 import io.pagehint.channel.osgi.HintSourcePublisher;
 import io.pagehint.channel.socket.UnixSocketServer;
+import io.pagehint.channel.virtio.device.BalloonDevice;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;

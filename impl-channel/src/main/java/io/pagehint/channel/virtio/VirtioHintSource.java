@@ -7,6 +7,8 @@ import io.pagehint.api.hint.HintSource;
 import io.pagehint.api.memory.GuestMemInfo;
 import io.pagehint.channel.hint.ActiveRequest;
 import io.pagehint.channel.hint.CommandIdGuard;
+import io.pagehint.channel.virtio.device.BalloonDevice;
+import io.pagehint.channel.virtio.device.Outcome;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;

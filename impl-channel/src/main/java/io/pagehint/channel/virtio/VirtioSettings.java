@@ -13,9 +13,6 @@ import java.time.Duration;
  */
 public record VirtioSettings(String vmId, Path doorbellPath, int queueSize, Duration responseTimeout) {
 
-    /** The VendorID register: "PHNT" read as a little-endian u32. */
-    public static final int VENDOR_ID = 0x544E4850;
-
     public VirtioSettings {
         if (vmId == null || vmId.isBlank() || doorbellPath == null) {
             throw new IllegalArgumentException("a virtio device needs vm.id and doorbell.path");

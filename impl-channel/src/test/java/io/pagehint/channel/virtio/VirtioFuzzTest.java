@@ -14,6 +14,7 @@ import io.pagehint.channel.testing.Mutator;
 import io.pagehint.channel.testing.SharedGuestRam;
 import io.pagehint.channel.testing.ValidatingConsumer;
 import io.pagehint.channel.virtio.balloon.Balloon;
+import io.pagehint.channel.virtio.device.BalloonDevice;
 import io.pagehint.channel.virtio.mmio.DoorbellMessage;
 import io.pagehint.channel.virtio.mmio.Mmio;
 import io.pagehint.channel.virtio.ring.DriverVirtqueue;

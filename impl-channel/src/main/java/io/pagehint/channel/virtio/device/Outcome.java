@@ -1,4 +1,4 @@
-package io.pagehint.channel.virtio;
+package io.pagehint.channel.virtio.device;
 
 import io.pagehint.api.hint.HintChunk;
 import io.pagehint.api.hint.HintStatus;
@@ -12,7 +12,7 @@ import java.util.List;
  * never calls a consumer or writes to the doorbell while it holds its lock, so a consumer or a
  * guest that does not read cannot stall the device for others.
  */
-final class Outcome {
+public final class Outcome {
 
     private final List<Runnable> steps = new ArrayList<>(2);
     private boolean hints;
@@ -49,24 +49,24 @@ final class Outcome {
     }
 
     /** Whether it hands hints on. */
-    boolean deliversHints() {
+    public boolean deliversHints() {
         return hints;
     }
 
-    boolean hasMore() {
+    public boolean hasMore() {
         return more;
     }
 
-    int interrupts() {
+    public int interrupts() {
         return interrupts;
     }
 
-    int interruptStatus() {
+    public int interruptStatus() {
         return interruptStatus;
     }
 
     /** Hands on chunks and ends requests, in the order the device decided them. */
-    void runSteps() {
+    public void runSteps() {
         steps.forEach(Runnable::run);
     }
 }
