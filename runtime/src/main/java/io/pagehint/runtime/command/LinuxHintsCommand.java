@@ -121,6 +121,10 @@ public final class LinuxHintsCommand implements Callable<Integer>, ProcessOnly {
                 HintCheck.Result result = HintCheck.run(attached.vm(), hints, tightener, dropCache, timeout);
                 CheckReport report = new CheckReport(result, machine).booted(boot, initOnFree == 1);
                 try {
+                    // the agent prints its walk line after BITMAP_DONE, so the guest stopped at READY may not have yet
+                    if (result.stopped()) {
+                        attached.vm().control().resume();
+                    }
                     Matcher walk = guest.awaitConsole(mark, CheckReport.WALK, timeout, "the agent's walk line");
                     report.walk(walk.group(0));
                 } catch (IOException e) {

@@ -95,12 +95,14 @@ final class HintCheck {
                 if (vm.control().state() != VmState.PAUSED) {
                     throw new AssertionError("QEMU does not report the guest paused after stop");
                 }
-                Matcher walk = guest.awaitConsole(mark, WALK, ANSWER_DEADLINE, "the agent's walk line");
-                Matcher pcp = PCP.matcher(walk.group(5));
                 TightFreePageBitmap tight = new TightFreePageBitmap(layout);
                 TightenResult t = new X86BitmapTightener().tighten(layout, loose, tight);
                 RamScan scan = RamScan.of(guest.ramFile(), ramBytes, machine, loose, tight);
                 long[] probe = machine.equals("q35") && ramBytes >= 0xb0000000L ? LayoutProbe.run(guest, ramBytes) : null;
+                // the agent prints its walk line after BITMAP_DONE: the stopped guest may not have yet
+                vm.control().resume();
+                Matcher walk = guest.awaitConsole(mark, WALK, ANSWER_DEADLINE, "the agent's walk line");
+                Matcher pcp = PCP.matcher(walk.group(5));
                 return new Result(layout, info, loose.bits().cardinality(), tight.cardinality(), t, scan.nonZero, scan.read,
                         scan.mappingMismatches, ready, walk.group(0), Long.parseLong(walk.group(1)), Long.parseLong(walk.group(4)),
                         pcp.find() ? OptionalLong.of(Long.parseLong(pcp.group(1))) : OptionalLong.empty(), probe, scan.firstNonZero);
