@@ -6,12 +6,15 @@ import io.pagehint.api.migration.Migration;
 import io.pagehint.api.migration.MigrationListener;
 import io.pagehint.api.migration.MigrationOptions;
 import io.pagehint.api.migration.MigrationService;
+import io.pagehint.api.migration.ReceiveOptions;
 import io.pagehint.api.tighten.BitmapTightener;
 import io.pagehint.api.vm.IncomingVm;
 import io.pagehint.api.vm.VirtualMachine;
 import io.pagehint.engine.destination.DestinationMigration;
 import io.pagehint.engine.report.Events;
 import io.pagehint.engine.source.SourceMigration;
+import io.pagehint.engine.transport.TlsCredentials;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -73,6 +76,24 @@ public final class MigrationEngine implements MigrationService {
 
         @AttributeDefinition(name = "Throttle step (%)", description = "Auto-converge's increment per round that does not converge.")
         int throttle_increment() default 10;
+
+        @AttributeDefinition(name = "TLS credentials folder", required = false,
+                description = "A folder laid out as QEMU's x509 credentials (ca-cert.pem, server-cert.pem, server-key.pem,"
+                        + " client-cert.pem, client-key.pem): migrations that name none use TLS 1.3 with these. Empty: plain TCP.")
+        String tls_creds() default "";
+
+        @AttributeDefinition(name = "Authorized client subjects", required = false,
+                description = "Subject DNs (RFC 4514) of the source certificates a destination accepts; empty: any the CA signed.")
+        String[] tls_authz() default {};
+
+        @AttributeDefinition(name = "Allow plaintext", description = "Let a destination listen without TLS on an address"
+                + " that is not loopback. Off: the stream carries the guest's whole memory.")
+        boolean allow_plaintext() default false;
+    }
+
+    /** What the configuration says about the transport, for migrations that do not say. */
+    private record TransportDefaults(Path tlsCredentials, Set<String> authorizedSubjects, boolean allowPlaintext) {
+        static final TransportDefaults NONE = new TransportDefaults(null, Set.of(), false);
     }
 
     /** A service with its properties. */
@@ -83,6 +104,7 @@ public final class MigrationEngine implements MigrationService {
     }
 
     private final EngineSettings settings;
+    private final TransportDefaults transport;
     // ids keep rising across engine restarts, as a hint source may outlive us
     private final AtomicLong commandIds = new AtomicLong(System.currentTimeMillis() * 1000);
     private final List<Registered<BitmapTightener>> tighteners = new CopyOnWriteArrayList<>();
@@ -95,12 +117,19 @@ public final class MigrationEngine implements MigrationService {
     public MigrationEngine(Config config) {
         this(new EngineSettings(Duration.ofMillis(config.event_interval_ms()), Duration.ofSeconds(config.stall_timeout_s()),
                 Duration.ofSeconds(config.reply_timeout_s()), config.throttle_initial(), config.throttle_increment(),
-                EngineSettings.defaults().applyStaleHints()));
+                EngineSettings.defaults().applyStaleHints()), new TransportDefaults(
+                config.tls_creds() == null || config.tls_creds().isBlank() ? null : Path.of(config.tls_creds().trim()),
+                config.tls_authz() == null ? Set.of() : Set.of(config.tls_authz()), config.allow_plaintext()));
     }
 
     /** An engine outside a framework: add services with the {@code add*} methods. */
     public MigrationEngine(EngineSettings settings) {
+        this(settings, TransportDefaults.NONE);
+    }
+
+    private MigrationEngine(EngineSettings settings, TransportDefaults transport) {
         this.settings = settings;
+        this.transport = transport;
         if (settings.applyStaleHints()) {
             LOG.warn("TEST SWITCH {} is on: hints are applied after dirty-log harvests; migrations can LOSE GUEST WRITES",
                     EngineSettings.APPLY_STALE_HINTS_PROPERTY);
@@ -112,15 +141,40 @@ public final class MigrationEngine implements MigrationService {
                              MigrationListener listener) {
         Objects.requireNonNull(vm, "vm");
         Objects.requireNonNull(destination, "destination");
-        SourceMigration m = new SourceMigration(vm, destination, options == null ? MigrationOptions.defaults() : options,
-                services, settings, commandIds, new Events(listener, () -> listeners));
+        MigrationOptions o = options == null ? MigrationOptions.defaults() : options;
+        if (o.tlsCredentials() == null && transport.tlsCredentials() != null) {
+            o = o.toBuilder().tlsCredentials(transport.tlsCredentials()).build();
+        }
+        SourceMigration m = new SourceMigration(vm, destination, o, services, settings, commandIds,
+                new Events(listener, () -> listeners));
         start(m, m);
         return m;
     }
 
     @Override
     public IncomingMigration receive(InetSocketAddress listen, IncomingVm vm, MigrationListener listener) throws IOException {
-        DestinationMigration m = new DestinationMigration(listen, vm, settings, new Events(listener, () -> listeners));
+        return receive(listen, vm, ReceiveOptions.defaults(), listener);
+    }
+
+    @Override
+    public IncomingMigration receive(InetSocketAddress listen, IncomingVm vm, ReceiveOptions options,
+                                     MigrationListener listener) throws IOException {
+        Objects.requireNonNull(listen, "listen");
+        ReceiveOptions o = options == null ? ReceiveOptions.defaults() : options;
+        Path folder = o.tlsCredentials() != null ? o.tlsCredentials() : transport.tlsCredentials();
+        Set<String> subjects = !o.authorizedSubjects().isEmpty() ? o.authorizedSubjects() : transport.authorizedSubjects();
+        TlsCredentials tls = null;
+        if (folder != null) {
+            tls = TlsCredentials.load(folder, TlsCredentials.Role.SERVER, subjects);
+        } else if (!subjects.isEmpty()) {
+            throw new IOException("an authorization list of certificate subjects needs TLS credentials");
+        } else if (!o.allowPlaintext() && !transport.allowPlaintext()
+                && (listen.getAddress() == null || !listen.getAddress().isLoopbackAddress())) {
+            // secure by default: off this host, plaintext hands the guest's memory to the network
+            throw new IOException("refusing to listen on " + listen.getHostString() + " without TLS: the stream carries"
+                    + " the guest's whole memory (give TLS credentials, or allow plaintext explicitly)");
+        }
+        DestinationMigration m = new DestinationMigration(listen, vm, tls, settings, new Events(listener, () -> listeners));
         start(m, m);
         return m;
     }

@@ -1,5 +1,6 @@
 package io.pagehint.api.migration;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -19,10 +20,18 @@ import java.util.Objects;
  * @param hintWait          how long the bulk round may wait for the guest's first hints to be
  *                          complete before it starts sending (section 8 of the note waits for the
  *                          bitmap; hints that arrive later are still applied as they come)
+ * @param tlsCredentials    a folder laid out as QEMU's x509 credentials ({@code ca-cert.pem},
+ *                          {@code client-cert.pem}, {@code client-key.pem}): the stream goes over
+ *                          TLS 1.3 with mutual X.509 authentication; null for plain TCP
+ * @param streams           how many connections carry the migration's pages (1..{@value #MAX_STREAMS});
+ *                          docs/STREAM.md says how they are tied and divided
  */
 public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int maxRounds, boolean useHints,
                                String hintTransport, boolean dropPageCache, boolean autoConverge,
-                               Duration connectTimeout, Duration hintWait) {
+                               Duration connectTimeout, Duration hintWait, Path tlsCredentials, int streams) {
+
+    /** The most streams one migration may use. */
+    public static final int MAX_STREAMS = 16;
 
     public MigrationOptions {
         Objects.requireNonNull(downtimeLimit, "downtimeLimit");
@@ -32,15 +41,27 @@ public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int 
             throw new IllegalArgumentException("bad migration options: downtime " + downtimeLimit
                     + ", bandwidth " + bandwidthLimit + ", rounds " + maxRounds);
         }
+        if (streams < 1 || streams > MAX_STREAMS) {
+            throw new IllegalArgumentException("bad migration options: " + streams + " streams (1.." + MAX_STREAMS + ")");
+        }
+    }
+
+    /** The options of API 1.0: plain TCP, one stream. */
+    public MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int maxRounds, boolean useHints,
+                            String hintTransport, boolean dropPageCache, boolean autoConverge,
+                            Duration connectTimeout, Duration hintWait) {
+        this(downtimeLimit, bandwidthLimit, maxRounds, useHints, hintTransport, dropPageCache, autoConverge,
+                connectTimeout, hintWait, null, 1);
     }
 
     /**
      * 300 ms downtime, no bandwidth limit, 30 rounds, hints on any transport, auto-converge, 10 s
-     * to connect, up to 100 ms of waiting for the first hints.
+     * to connect (TLS handshake included), up to 100 ms of waiting for the first hints, plain TCP
+     * (the engine's configured TLS credentials apply when there are any), one stream.
      */
     public static MigrationOptions defaults() {
         return new MigrationOptions(Duration.ofMillis(300), 0, 30, true, null, false, true, Duration.ofSeconds(10),
-                Duration.ofMillis(100));
+                Duration.ofMillis(100), null, 1);
     }
 
     public static Builder builder() {
@@ -62,6 +83,8 @@ public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int 
         private boolean autoConverge;
         private Duration connectTimeout;
         private Duration hintWait;
+        private Path tlsCredentials;
+        private int streams;
 
         private Builder(MigrationOptions o) {
             downtimeLimit = o.downtimeLimit;
@@ -73,6 +96,8 @@ public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int 
             autoConverge = o.autoConverge;
             connectTimeout = o.connectTimeout;
             hintWait = o.hintWait;
+            tlsCredentials = o.tlsCredentials;
+            streams = o.streams;
         }
 
         public Builder downtimeLimit(Duration v) { downtimeLimit = v; return this; }
@@ -84,10 +109,12 @@ public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int 
         public Builder autoConverge(boolean v) { autoConverge = v; return this; }
         public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
         public Builder hintWait(Duration v) { hintWait = v; return this; }
+        public Builder tlsCredentials(Path folder) { tlsCredentials = folder; return this; }
+        public Builder streams(int n) { streams = n; return this; }
 
         public MigrationOptions build() {
             return new MigrationOptions(downtimeLimit, bandwidthLimit, maxRounds, useHints, hintTransport,
-                    dropPageCache, autoConverge, connectTimeout, hintWait);
+                    dropPageCache, autoConverge, connectTimeout, hintWait, tlsCredentials, streams);
         }
     }
 }

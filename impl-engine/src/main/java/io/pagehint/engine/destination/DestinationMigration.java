@@ -19,10 +19,10 @@ import io.pagehint.engine.stream.StreamFormatException;
 import io.pagehint.engine.stream.StreamReader;
 import io.pagehint.engine.stream.StreamRecord;
 import java.io.IOException;
+import io.pagehint.engine.transport.Acceptor;
+import io.pagehint.engine.transport.StreamChannel;
+import io.pagehint.engine.transport.TlsCredentials;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,11 +42,11 @@ public final class DestinationMigration extends MigrationBase implements Incomin
 
     private static final Logger LOG = LoggerFactory.getLogger(DestinationMigration.class);
 
-    private final ServerSocketChannel server;
+    private final Acceptor server;
     private final IncomingVm vm;
     private final EngineSettings settings;
     private final InetSocketAddress address;
-    private volatile SocketChannel channel;
+    private volatile StreamChannel channel;
     private volatile StreamReader reader;
     private volatile int round;
     /** Made before listening, like the warm-up: its buffers cost milliseconds the source would wait for. */
@@ -54,17 +54,16 @@ public final class DestinationMigration extends MigrationBase implements Incomin
     private long firstPageNanos = -1;
     private long finalRoundNanos = -1;
 
-    public DestinationMigration(InetSocketAddress listen, IncomingVm vm, EngineSettings settings, Events events)
-            throws IOException {
+    /** @param tls server credentials: the source must speak TLS and present a certificate they accept; null for plain TCP */
+    public DestinationMigration(InetSocketAddress listen, IncomingVm vm, TlsCredentials tls, EngineSettings settings,
+                                Events events) throws IOException {
         super(UUID.randomUUID().toString(), MigrationRole.DESTINATION, events, settings.eventInterval());
         this.vm = vm;
         this.settings = settings;
         WarmUp.streamPath(vm.layout());
         this.pages = new PageWriter(vm);
-        this.server = ServerSocketChannel.open();
-        server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        server.bind(listen, 1);
-        this.address = (InetSocketAddress) server.getLocalAddress();
+        this.server = new Acceptor(listen, tls, 1);
+        this.address = server.address();
     }
 
     @Override
@@ -80,10 +79,9 @@ public final class DestinationMigration extends MigrationBase implements Incomin
         boolean keep = false;
         try {
             phase(MigrationPhase.SETUP, "listening on " + address);
-            channel = server.accept();
+            channel = server.accept(settings.stallTimeout());
             restartClock();
             server.close();
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
             reader = new StreamReader(channel);
             watchForStall(-1);
             if (!handshake()) {
@@ -183,7 +181,7 @@ public final class DestinationMigration extends MigrationBase implements Incomin
     }
 
     private void tellSource(String failure) {
-        SocketChannel c = channel;
+        StreamChannel c = channel;
         if (c != null && c.isOpen()) {
             try {
                 Replies.error(c, failure);
@@ -220,7 +218,7 @@ public final class DestinationMigration extends MigrationBase implements Incomin
         Duration t = settings.stallTimeout();
         CompletableFuture.runAsync(() -> {
             StreamReader r = reader;
-            SocketChannel c = channel;
+            StreamChannel c = channel;
             if (phase().isFinal() || c == null || !c.isOpen() || phase() == MigrationPhase.VERIFYING) {
                 return;
             }

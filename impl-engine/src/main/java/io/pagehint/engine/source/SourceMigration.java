@@ -17,7 +17,6 @@ import io.pagehint.engine.EngineSettings;
 import io.pagehint.engine.Services;
 import io.pagehint.engine.hints.HintGate;
 import io.pagehint.engine.hints.HintRounds;
-import io.pagehint.engine.memory.BlockViews;
 import io.pagehint.engine.memory.MigrationBitmap;
 import io.pagehint.engine.report.Events;
 import io.pagehint.engine.report.MigrationBase;
@@ -26,9 +25,11 @@ import io.pagehint.engine.stream.RoundKind;
 import io.pagehint.engine.stream.SelfCheckReply;
 import io.pagehint.engine.stream.StreamWriter;
 import java.io.IOException;
+import io.pagehint.engine.transport.Connector;
+import io.pagehint.engine.transport.StreamChannel;
+import io.pagehint.engine.transport.TlsCredentials;
+import java.io.Closeable;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,12 +69,17 @@ public final class SourceMigration extends MigrationBase implements Runnable {
     private final MigrationBitmap migration;
     private final List<RoundReport> rounds = new ArrayList<>();
 
-    private volatile SocketChannel channel;
+    private volatile StreamChannel channel;
+    /** Streams 1 and up, once connected. */
+    private final List<StreamChannel> extraChannels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The TCP connection while it is being set up (connect, TLS handshake), so a cancel can close it. */
+    private volatile Closeable connecting;
     private volatile HintRounds hints;
     private volatile int round;
     private volatile long pagesLeft = -1;
     private StreamWriter writer;
-    private PageSender sender;
+    /** Every stream's sender: stream 0's is the migration thread's, the others send in parallel. */
+    private PageStreams sender;
     private HintReport hintReportWithoutHints;
     private long setupNanos = -1;
     private long pausedAtNanos = -1;
@@ -132,7 +138,8 @@ public final class SourceMigration extends MigrationBase implements Runnable {
             paused = true;
             pausedAtNanos = System.nanoTime();
             sendRound(RoundKind.FINAL);
-            writer.end();
+            sender.done();
+            writer.end(sender.dataPagesWritten(), sender.zeroPagesWritten(), sender.fillPagesWritten());
             downtimeNanos = System.nanoTime() - pausedAtNanos;
             phase(MigrationPhase.VERIFYING, "all RAM sent; waiting for the destination's check");
             boolean good = awaitResult();
@@ -178,23 +185,42 @@ public final class SourceMigration extends MigrationBase implements Runnable {
 
     private void setup() throws IOException, InterruptedException {
         phase(MigrationPhase.SETUP, "connecting to " + destination);
-        channel = connect();
-        writer = new StreamWriter(channel, layout.guestPageSize(), new Pacer(options.bandwidthLimit()));
-        writer.header(UUID.fromString(id()));
+        int streams = options.streams();
+        TlsCredentials tls = options.tlsCredentials() == null ? null
+                : TlsCredentials.load(options.tlsCredentials(), TlsCredentials.Role.CLIENT, java.util.Set.of());
+        Connector connector = new Connector(destination, tls, options.connectTimeout());
+        channel = connect(connector);
+        writer = new StreamWriter(channel, layout.guestPageSize(), new Pacer(options.bandwidthLimit() / streams));
+        writer.header(UUID.fromString(id()), 0, streams);
         writer.layout(layout);
-        Replies.Reply reply = withTimeout(settings.replyTimeout(), () -> Replies.read(channel), channel);
-        if (reply instanceof Replies.Reply.Reject r) {
-            throw new IOException("the destination rejected the migration: " + r.reason());
-        }
-        if (!(reply instanceof Replies.Reply.Accept)) {
-            throw new IOException("the destination answered the layout with " + reply);
+        expectAccept(channel, "the layout");
+        // docs/STREAM.md 6: the page streams, each tied to this migration by its header
+        List<StreamChannel> channels = new ArrayList<>(List.of(channel));
+        List<StreamWriter> writers = new ArrayList<>(List.of(writer));
+        for (int i = 1; i < streams; i++) {
+            StreamChannel c = connect(connector);
+            channels.add(c);
+            extraChannels.add(c);
+            StreamWriter w = new StreamWriter(c, layout.guestPageSize(), new Pacer(options.bandwidthLimit() / streams));
+            writers.add(w);
+            w.header(UUID.fromString(id()), i, streams);
+            expectAccept(c, "stream " + i);
         }
         // section 8: dirty logging before hints, so a page hinted free and then written is caught
         vm.dirtyLog().start();
         migration.setAll();
         hints = openHints();
-        BlockViews views = new BlockViews(layout, vm.ram().maxViewBytes(), vm.ram()::view);
-        sender = new PageSender(views, vm.ram(), migration, writer);
+        sender = new PageStreams(layout, vm.ram(), migration, channels, writers, "pagehint-source-" + id().substring(0, 8));
+    }
+
+    private void expectAccept(StreamChannel c, String what) throws IOException {
+        Replies.Reply reply = withTimeout(settings.replyTimeout(), () -> Replies.read(c), c);
+        if (reply instanceof Replies.Reply.Reject r) {
+            throw new IOException("the destination rejected the migration: " + r.reason());
+        }
+        if (!(reply instanceof Replies.Reply.Accept)) {
+            throw new IOException("the destination answered " + what + " with " + reply);
+        }
     }
 
     private HintRounds openHints() {
@@ -262,7 +288,7 @@ public final class SourceMigration extends MigrationBase implements Runnable {
         long started = System.nanoTime();
         long sent0 = sender.pagesSent();
         long zero0 = sender.zeroPages() + sender.fillPages();
-        long bytes0 = writer.bytesWritten();
+        long bytes0 = bytesWritten();
         long skipped0 = skippedByHints();
         HintRounds h = hints;
         long dirty = 0;
@@ -295,7 +321,7 @@ public final class SourceMigration extends MigrationBase implements Runnable {
         }
         RoundReport r = new RoundReport(round, Duration.ofNanos(System.nanoTime() - started),
                 sender.pagesSent() - sent0, sender.zeroPages() + sender.fillPages() - zero0,
-                writer.bytesWritten() - bytes0, skippedByHints() - skipped0, dirty);
+                bytesWritten() - bytes0, skippedByHints() - skipped0, dirty);
         rounds.add(r);
         event("round " + round + " done: " + r.pagesSent() + " pages sent, " + r.zeroPages() + " zero, "
                 + r.pagesSkippedByHints() + " skipped by hints, " + dirty + " dirty");
@@ -361,12 +387,22 @@ public final class SourceMigration extends MigrationBase implements Runnable {
                 LOG.error("could not resume guest {} after the migration failed", vm.id(), e);
             }
         }
+        PageStreams s = sender;
+        if (s != null) {
+            s.close();
+        }
+        extraChannels.forEach(MigrationBase::closeQuietly);
         closeQuietly(channel);
+    }
+
+    private long bytesWritten() {
+        PageStreams s = sender;
+        return s != null ? s.bytesWritten() : writer == null ? 0 : writer.bytesWritten();
     }
 
     private void sendCancel(String reason) {
         StreamWriter w = writer;
-        SocketChannel c = channel;
+        StreamChannel c = channel;
         synchronized (handover) {
             if (w == null || c == null || !c.isOpen() || committed || cancelSent) {
                 return;
@@ -388,23 +424,18 @@ public final class SourceMigration extends MigrationBase implements Runnable {
         }
         // a round that is blocked writing to a destination that stopped reading cannot see the
         // flag: close the connection if the migration has not ended by itself shortly
-        scheduleIfNotDone(Duration.ofSeconds(2), () -> closeQuietly(channel));
+        scheduleIfNotDone(Duration.ofSeconds(2), () -> {
+            closeQuietly(connecting);
+            extraChannels.forEach(MigrationBase::closeQuietly);
+            closeQuietly(channel);
+        });
     }
 
-    private SocketChannel connect() throws IOException {
-        SocketChannel c = SocketChannel.open();
-        try {
-            c.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            c.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
-            withTimeout(options.connectTimeout(), () -> {
-                c.connect(destination);
-                return null;
-            }, c);
-            return c;
-        } catch (IOException | RuntimeException e) {
-            c.close();
-            throw new IOException("cannot reach the destination at " + destination + ": " + describe(e), e);
-        }
+    /** One connection: TCP, and TLS when the options name credentials. */
+    private StreamChannel connect(Connector connector) throws IOException {
+        StreamChannel c = connector.connect(raw -> connecting = raw);
+        connecting = null;
+        return c;
     }
 
     private long skippedByHints() {
@@ -414,7 +445,7 @@ public final class SourceMigration extends MigrationBase implements Runnable {
 
     @Override
     protected MigrationEvent progress(String message) {
-        long bytes = writer == null ? 0 : writer.bytesWritten();
+        long bytes = bytesWritten();
         long pagesSent = sender == null ? 0 : sender.pagesSent();
         return new MigrationEvent(id(), MigrationRole.SOURCE, phase(), round, bytes, pagesSent,
                 pagesLeft < 0 ? migration.remaining() : pagesLeft, rate(bytes), skippedByHints(), Instant.now(), message);
@@ -428,7 +459,7 @@ public final class SourceMigration extends MigrationBase implements Runnable {
         long zero = sender == null ? 0 : sender.zeroPages() + sender.fillPages();
         return new MigrationReport(id(), MigrationRole.SOURCE, outcome, failure, elapsed(),
                 setupNanos < 0 ? elapsed() : Duration.ofNanos(setupNanos), Duration.ofNanos(downtimeNanos), round,
-                writer == null ? 0 : writer.bytesWritten(), pagesSent, zero, skippedByHints(), hr, selfCheck, rounds);
+                bytesWritten(), pagesSent, zero, skippedByHints(), hr, selfCheck, rounds);
     }
 
     /** Thrown at a checkpoint after cancel() was called. */
