@@ -68,6 +68,97 @@ class StreamFuzzTest {
         }
     }
 
+    @Test
+    void mutatedPageStreamsEndInAnIoExceptionOrAreWhole() throws Exception {
+        GuestMemoryLayout layout = ToyLayouts.pc(8L << 20, 0, 4096, 4L << 20);
+        List<byte[]> seeds = List.of(validPageStream(layout, 1), validPageStream(layout, 2));
+        try (ToyGuest guest = new ToyGuest("fuzz-streams", layout, ToyGuest.Behaviour.idle(0))) {
+            ToyIncomingVm vm = new ToyIncomingVm(guest);
+            assertThat(readPageStream(seeds.get(0), vm)).isInstanceOf(StreamRecord.Done.class);
+            SplittableRandom rnd = new SplittableRandom(43);
+            int rejected = 0;
+            int iterations = Math.max(1000, ITERATIONS / 5);
+            for (int i = 0; i < iterations; i++) {
+                try {
+                    readPageStream(mutate(seeds.get(rnd.nextInt(seeds.size())), rnd), vm);
+                } catch (IOException expected) {
+                    rejected++;
+                } catch (RuntimeException bug) {
+                    throw new AssertionError("iteration " + i + ": " + bug, bug);
+                }
+            }
+            assertThat(rejected).as("most mutations must be caught").isGreaterThan(iterations / 2);
+        }
+    }
+
+    @Test
+    void aRunOnAnotherStreamsUnitIsRejected() throws Exception {
+        GuestMemoryLayout layout = ToyLayouts.pc(8L << 20, 0, 4096, 4L << 20);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        StreamWriter w = new StreamWriter(Gathering.over(Channels.newChannel(bytes)), layout.guestPageSize(), null);
+        w.header(UUID.randomUUID(), 1, 2);
+        w.pages(0, List.of(PageRun.zero(3, 1)), new ByteBuffer[0], 0); // page 3 is in unit 0: stream 0's
+        w.done();
+        try (ToyGuest guest = new ToyGuest("fuzz-unit", layout, ToyGuest.Behaviour.idle(0))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> readPageStream(bytes.toByteArray(), new ToyIncomingVm(guest)))
+                    .hasMessageContaining("does not belong on stream 1 of 2");
+        }
+    }
+
+    /** Reads a page stream (stream 1 of 2) the way DestinationMigration does; returns its last record. */
+    private static StreamRecord readPageStream(byte[] stream, ToyIncomingVm vm) throws IOException {
+        StreamReader reader = new StreamReader(Channels.newChannel(new java.io.ByteArrayInputStream(stream)));
+        reader.readHeader();
+        if (reader.streamIndex() == 0 || reader.streamCount() != 2) {
+            throw new IOException("not stream 1 of 2");
+        }
+        reader.pageStreamOf(vm.layout());
+        PageWriter pages = new PageWriter(vm);
+        while (true) {
+            StreamRecord r = reader.next();
+            if (r instanceof StreamRecord.Pages p) {
+                pages.apply(p, reader);
+            } else {
+                return r;
+            }
+        }
+    }
+
+    /** Stream 1 of 2: runs in the units of stream 1 (odd units of 512 pages) of every block, then DONE. */
+    private static byte[] validPageStream(GuestMemoryLayout layout, long seed) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        StreamWriter w = new StreamWriter(Gathering.over(Channels.newChannel(bytes)), layout.guestPageSize(), null);
+        w.header(UUID.randomUUID(), 1, 2);
+        ByteBuffer page = ByteBuffer.allocate(layout.guestPageSize());
+        for (int b = 0; b < layout.blocks().size(); b++) {
+            long pages = layout.blocks().get(b).pages(layout.guestPageSize());
+            List<PageRun> runs = new ArrayList<>();
+            List<ByteBuffer> data = new ArrayList<>();
+            for (long unit = 1; unit * 512 < pages && runs.size() < 40; unit += 2) {
+                long p = unit * 512 + rnd.nextInt(500);
+                int n = (int) Math.min(Math.min(pages, (unit + 1) * 512) - p, 1 + rnd.nextInt(6));
+                switch (rnd.nextInt(3)) {
+                    case 0 -> {
+                        if (data.size() + n <= 6) {
+                            runs.add(PageRun.data(p, n));
+                            for (int k = 0; k < n; k++) {
+                                data.add(page.duplicate());
+                            }
+                        }
+                    }
+                    case 1 -> runs.add(PageRun.zero(p, n));
+                    default -> runs.add(PageRun.fill(p, n, (byte) 0xAA));
+                }
+            }
+            if (!runs.isEmpty()) {
+                w.pages(b, runs, data.toArray(ByteBuffer[]::new), data.size());
+            }
+        }
+        w.done();
+        return bytes.toByteArray();
+    }
+
     /** Reads a stream the way DestinationMigration does; returns its last record. */
     private static StreamRecord readAll(byte[] stream, ToyIncomingVm vm) throws IOException {
         ReadableByteChannel in = Channels.newChannel(new java.io.ByteArrayInputStream(stream));
