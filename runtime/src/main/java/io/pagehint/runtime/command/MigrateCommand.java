@@ -76,6 +76,14 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
+    @Option(names = "--tls-creds", paramLabel = "<dir>",
+            description = "TLS 1.3 with mutual X.509 authentication: a folder with ca-cert.pem, client-cert.pem and client-key.pem (as QEMU's).")
+    Path tlsCreds;
+
+    @Option(names = "--streams", paramLabel = "<n>", defaultValue = "1",
+            description = "Connections that carry the pages, each sent by its own thread (default: ${DEFAULT-VALUE}, at most 16).")
+    int streams;
+
     public MigrateCommand(CliContext context) {
         this.context = context;
     }
@@ -92,13 +100,17 @@ public final class MigrateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--channel " + channel + " needs --channel-socket");
             }
             hintChannel = kind == null ? null : new HintChannel(kind, channelSocket, channelOptions);
+            if (streams < 1 || streams > MigrationOptions.MAX_STREAMS) {
+                throw new IllegalArgumentException("--streams must be 1.." + MigrationOptions.MAX_STREAMS);
+            }
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
         MigrationOptions options = MigrationOptions.builder().downtimeLimit(downtime).bandwidthLimit(bandwidth)
                 .maxRounds(maxRounds).autoConverge(!noAutoConverge).dropPageCache(dropCache)
                 .useHints(hintChannel != null)
-                .hintTransport(hintChannel == null ? null : hintChannel.kind().transport()).build();
+                .hintTransport(hintChannel == null ? null : hintChannel.kind().transport())
+                .tlsCredentials(tlsCreds).streams(streams).build();
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
         try (GuestAttachment guest = GuestAttachment.attach(context, files, hintChannel)) {
             Migration m = engine.migrate(guest.vm(), destination, options,
