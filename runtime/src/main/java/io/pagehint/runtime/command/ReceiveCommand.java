@@ -99,7 +99,9 @@ public final class ReceiveCommand implements Callable<Integer>, ProcessOnly {
         } catch (IOException e) {
             vm.abandon();
             vm.close();
-            throw new CliException("cannot listen on " + listen + ": " + e.getMessage());
+            String hint = tlsCreds == null && !allowPlaintext && String.valueOf(e.getMessage()).contains("without TLS")
+                    ? " (--tls-creds DIR, or --allow-plaintext)" : "";
+            throw new CliException("cannot listen on " + listen + ": " + e.getMessage() + hint);
         }
         context.out().println("listening on " + in.address().getHostString() + ":" + in.address().getPort());
         context.out().flush();
