@@ -52,9 +52,12 @@ class BadCommandLineIT {
 
     /** What one run printed and how it ended. */
     private record Run(int exit, String out, String err) {
-        /** Lines on stderr that are not log lines ("[thread] LEVEL ..."). */
+        /**
+         * Lines on stderr that are not log lines ("[thread] LEVEL ...") nor receive's progress line
+         * "listening on HOST:PORT" (on stderr since stdout carries the report alone).
+         */
         List<String> consoleLines() {
-            return err.lines().filter(l -> !l.isBlank() && !l.startsWith("[")).toList();
+            return err.lines().filter(l -> !l.isBlank() && !l.startsWith("[") && !l.startsWith("listening on ")).toList();
         }
     }
 
