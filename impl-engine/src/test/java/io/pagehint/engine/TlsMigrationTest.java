@@ -106,6 +106,14 @@ class TlsMigrationTest {
     }
 
     @Test
+    void aDestinationWarmsItsTlsUpWithAWholeHandshakeBeforeItListens() throws Exception {
+        io.pagehint.engine.transport.TlsCredentials dst = io.pagehint.engine.transport.TlsCredentials.load(
+                destinationCreds(ca, server), io.pagehint.engine.transport.TlsCredentials.Role.SERVER,
+                Set.of("CN=someone else"));
+        assertThat(dst.warmUp()).as("the warm-up's handshake finished and its records arrived").isTrue();
+    }
+
+    @Test
     void aSourceCertificateFromAnotherCaIsRefused() throws Exception {
         Ca other = Ca.create("another CA");
         try (ToyGuest guest = new ToyGuest("tls-ca", ToyLayouts.small(), ToyGuest.Behaviour.churn(1, 5, 22))) {

@@ -38,6 +38,9 @@ public final class Acceptor implements Closeable {
      */
     public Acceptor(InetSocketAddress listen, TlsCredentials tls, int backlog) throws IOException {
         this.tls = tls;
+        if (tls != null) {
+            tls.warmUp(); // before listening: a source that connects must not wait for a cold JVM's first handshake
+        }
         this.server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
