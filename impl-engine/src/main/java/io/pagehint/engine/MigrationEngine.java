@@ -6,6 +6,7 @@ import io.pagehint.api.migration.Migration;
 import io.pagehint.api.migration.MigrationListener;
 import io.pagehint.api.migration.MigrationOptions;
 import io.pagehint.api.migration.MigrationService;
+import io.pagehint.api.migration.ReceiveOptions;
 import io.pagehint.api.tighten.BitmapTightener;
 import io.pagehint.api.vm.IncomingVm;
 import io.pagehint.api.vm.VirtualMachine;
@@ -14,6 +15,8 @@ import io.pagehint.engine.events.MigrationEventPoster;
 import io.pagehint.engine.events.MigrationLog;
 import io.pagehint.engine.report.Events;
 import io.pagehint.engine.source.SourceMigration;
+import io.pagehint.engine.transport.TlsCredentials;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -82,6 +85,30 @@ public final class MigrationEngine implements MigrationService {
 
         @AttributeDefinition(name = "Throttle step (%)", description = "Auto-converge's increment per round that does not converge.")
         int throttle_increment() default 10;
+
+        @AttributeDefinition(name = "TLS credentials folder", required = false,
+                description = "A folder laid out as QEMU's x509 credentials (ca-cert.pem, server-cert.pem, server-key.pem,"
+                        + " client-cert.pem, client-key.pem): migrations that name none use TLS 1.3 with these. Empty: plain TCP.")
+        String tls_creds() default "";
+
+        @AttributeDefinition(name = "Authorized client subjects", required = false,
+                description = "Subject DNs (RFC 4514) of the source certificates a destination accepts; empty: any the CA signed.")
+        String[] tls_authz() default {};
+
+        @AttributeDefinition(name = "Allow plaintext", description = "Let a destination listen without TLS on an address"
+                + " that is not loopback. Off: the stream carries the guest's whole memory.")
+        boolean allow_plaintext() default false;
+    }
+
+    /** What the configuration says about the transport, for migrations that do not say. */
+    private record TransportDefaults(Path tlsCredentials, Set<String> authorizedSubjects, boolean allowPlaintext) {
+        static final TransportDefaults NONE = new TransportDefaults(null, Set.of(), false);
+
+        static TransportDefaults of(Config config) {
+            return new TransportDefaults(
+                    config.tls_creds() == null || config.tls_creds().isBlank() ? null : Path.of(config.tls_creds().trim()),
+                    config.tls_authz() == null ? Set.of() : Set.of(config.tls_authz()), config.allow_plaintext());
+        }
     }
 
     /** A service with its properties. */
@@ -92,6 +119,8 @@ public final class MigrationEngine implements MigrationService {
     }
 
     private volatile EngineSettings settings;
+    /** The configuration's transport defaults; like the settings, a new configuration is for migrations started after it. */
+    private volatile TransportDefaults transport;
     /** Test seam (package-private constructor only): applies hints after harvests, which loses guest writes. */
     private final boolean applyStaleHints;
     // ids keep rising across engine restarts, as a hint source may outlive us
@@ -108,7 +137,7 @@ public final class MigrationEngine implements MigrationService {
 
     @Activate
     public MigrationEngine(Config config) {
-        this(EngineSettings.of(config));
+        this(EngineSettings.of(config), false, TransportDefaults.of(config));
     }
 
     /** An engine outside a framework: add services with the {@code add*} methods. */
@@ -121,7 +150,12 @@ public final class MigrationEngine implements MigrationService {
      * hint after the harvest" is off, and migrations of a busy guest lose writes.
      */
     MigrationEngine(EngineSettings settings, boolean applyStaleHints) {
+        this(settings, applyStaleHints, TransportDefaults.NONE);
+    }
+
+    private MigrationEngine(EngineSettings settings, boolean applyStaleHints, TransportDefaults transport) {
         this.settings = settings;
+        this.transport = transport;
         this.applyStaleHints = applyStaleHints;
         if (applyStaleHints) {
             LOG.warn("TEST SEAM on: hints are applied after dirty-log harvests; migrations can LOSE GUEST WRITES");
@@ -132,6 +166,7 @@ public final class MigrationEngine implements MigrationService {
     @Modified
     void modified(Config config) {
         settings = EngineSettings.of(config);
+        transport = TransportDefaults.of(config);
         LOG.debug("new engine settings {}; {} migrations running keep theirs", settings, active.size());
     }
 
@@ -153,8 +188,13 @@ public final class MigrationEngine implements MigrationService {
         if (refusal.isPresent()) {
             throw new IllegalArgumentException(refusal.get());
         }
-        SourceMigration m = new SourceMigration(vm, destination, options == null ? MigrationOptions.defaults() : options,
-                services, settings, commandIds, new Events(listener, () -> listeners, eventPoster), applyStaleHints);
+        MigrationOptions o = options == null ? MigrationOptions.defaults() : options;
+        TransportDefaults t = transport;
+        if (o.tlsCredentials() == null && t.tlsCredentials() != null) {
+            o = o.toBuilder().tlsCredentials(t.tlsCredentials()).build();
+        }
+        SourceMigration m = new SourceMigration(vm, destination, o, services, settings, commandIds,
+                new Events(listener, () -> listeners, eventPoster), applyStaleHints);
         Migration running = migrating.putIfAbsent(vm.id(), m);
         if (running != null) {
             throw new IllegalStateException("guest " + vm.id() + " is already being migrated (migration " + running.id()
@@ -167,7 +207,30 @@ public final class MigrationEngine implements MigrationService {
 
     @Override
     public IncomingMigration receive(InetSocketAddress listen, IncomingVm vm, MigrationListener listener) throws IOException {
-        DestinationMigration m = new DestinationMigration(listen, vm, settings, new Events(listener, () -> listeners, eventPoster));
+        return receive(listen, vm, ReceiveOptions.defaults(), listener);
+    }
+
+    @Override
+    public IncomingMigration receive(InetSocketAddress listen, IncomingVm vm, ReceiveOptions options,
+                                     MigrationListener listener) throws IOException {
+        Objects.requireNonNull(listen, "listen");
+        ReceiveOptions o = options == null ? ReceiveOptions.defaults() : options;
+        TransportDefaults t = transport;
+        Path folder = o.tlsCredentials() != null ? o.tlsCredentials() : t.tlsCredentials();
+        Set<String> subjects = !o.authorizedSubjects().isEmpty() ? o.authorizedSubjects() : t.authorizedSubjects();
+        TlsCredentials tls = null;
+        if (folder != null) {
+            tls = TlsCredentials.load(folder, TlsCredentials.Role.SERVER, subjects);
+        } else if (!subjects.isEmpty()) {
+            throw new IOException("an authorization list of certificate subjects needs TLS credentials");
+        } else if (!o.allowPlaintext() && !t.allowPlaintext()
+                && (listen.getAddress() == null || !listen.getAddress().isLoopbackAddress())) {
+            // secure by default: off this host, plaintext hands the guest's memory to the network
+            throw new IOException("refusing to listen on " + listen.getHostString() + " without TLS: the stream carries"
+                    + " the guest's whole memory (give TLS credentials, or allow plaintext explicitly)");
+        }
+        DestinationMigration m = new DestinationMigration(listen, vm, tls, settings,
+                new Events(listener, () -> listeners, eventPoster));
         start(m, m, vm.id(), m.address().getHostString() + ":" + m.address().getPort());
         return m;
     }

@@ -9,15 +9,21 @@ import io.pagehint.api.migration.MigrationPhase;
 import io.pagehint.api.migration.MigrationReport;
 import io.pagehint.api.vm.VmState;
 import io.pagehint.engine.net.FaultyRelay;
+import io.pagehint.engine.stream.Replies;
+import io.pagehint.engine.stream.RoundKind;
 import io.pagehint.engine.stream.StreamFormat;
+import io.pagehint.engine.stream.StreamWriter;
 import io.pagehint.engine.toy.ToyGuest;
 import io.pagehint.engine.toy.ToyIncomingVm;
 import io.pagehint.engine.toy.ToyLayouts;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -47,6 +53,27 @@ class DeadlineTest {
                 MigrationReport src = out.await(MigrationHarness.TIMEOUT);
                 assertThat(src.outcome()).isEqualTo(MigrationPhase.FAILED);
                 assertThat(src.failure()).contains("took no data").contains("stall timeout");
+                assertThat(guest.control().state()).isEqualTo(VmState.RUNNING);
+                MigrationReport dst = in.await(MigrationHarness.TIMEOUT);
+                assertThat(dst.outcome()).isNotEqualTo(MigrationPhase.COMPLETED);
+                assertThat(incoming.isAbandoned()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aStalledSecondStreamFailsTheSourceAtItsStallTimeoutAndTheGuestRuns() throws Exception {
+        try (ToyGuest guest = new ToyGuest("stalled-1", ToyLayouts.pc(64L << 20, 64L << 20, 4096, 0), ToyGuest.Behaviour.idle(1.0))) {
+            ToyIncomingVm incoming = new ToyIncomingVm(guest);
+            IncomingMigration in = harness.destination.receive(new InetSocketAddress("127.0.0.1", 0), incoming, null);
+            // stream 0 carries everything; stream 1 stops after 1 MiB, far less than its half of 128 MiB
+            try (FaultyRelay link = new FaultyRelay(in.address(), new long[] {Long.MAX_VALUE, 1 << 20}, Long.MAX_VALUE, false)) {
+                Migration out = harness.source.migrate(guest, link.address(), MigrationOptions.builder().useHints(false)
+                        .streams(2).stallTimeout(Duration.ofSeconds(1)).build(), null);
+
+                MigrationReport src = out.await(MigrationHarness.TIMEOUT);
+                assertThat(src.outcome()).isEqualTo(MigrationPhase.FAILED);
+                assertThat(src.failure()).contains("took no data on stream 1").contains("stall timeout");
                 assertThat(guest.control().state()).isEqualTo(VmState.RUNNING);
                 MigrationReport dst = in.await(MigrationHarness.TIMEOUT);
                 assertThat(dst.outcome()).isNotEqualTo(MigrationPhase.COMPLETED);
@@ -105,6 +132,64 @@ class DeadlineTest {
             assertThat(dst.failure()).contains("handshake").contains("stall timeout");
             assertThat(incoming.isAbandoned()).isTrue();
             trickle.cancel(true);
+        }
+    }
+
+    @Test
+    void aSecondStreamThatNeverConnectsIsCutOffByTheDestinationsDeadline() throws Exception {
+        try (ToyGuest guest = new ToyGuest("no-stream-1", ToyLayouts.small(), ToyGuest.Behaviour.idle(0.1))) {
+            ToyIncomingVm incoming = new ToyIncomingVm(guest);
+            IncomingMigration in = harness.destination.receive(new InetSocketAddress("127.0.0.1", 0), incoming, null);
+            try (SocketChannel stream0 = SocketChannel.open(in.address())) {
+                // stream 0 of 2, accepted; stream 1 never comes
+                StreamWriter w = new StreamWriter(stream0, guest.layout().guestPageSize(), null);
+                w.header(UUID.randomUUID(), 0, 2);
+                w.layout(guest.layout());
+                assertThat(Replies.read(stream0)).isInstanceOf(Replies.Reply.Accept.class);
+
+                MigrationReport dst = in.await(MigrationHarness.TIMEOUT);
+                assertThat(dst.outcome()).isEqualTo(MigrationPhase.FAILED);
+                assertThat(dst.failure()).contains("connection of stream 1").contains("stall timeout");
+                assertThat(incoming.isAbandoned()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aPageStreamThatStopsInARecordIsCutOffWhileStreamZeroKeepsSending() throws Exception {
+        try (ToyGuest guest = new ToyGuest("stream-1-stalls", ToyLayouts.small(), ToyGuest.Behaviour.idle(0.1))) {
+            ToyIncomingVm incoming = new ToyIncomingVm(guest);
+            IncomingMigration in = harness.destination.receive(new InetSocketAddress("127.0.0.1", 0), incoming, null);
+            UUID id = UUID.randomUUID();
+            try (SocketChannel stream0 = SocketChannel.open(in.address())) {
+                StreamWriter w0 = new StreamWriter(stream0, guest.layout().guestPageSize(), null);
+                w0.header(id, 0, 2);
+                w0.layout(guest.layout());
+                assertThat(Replies.read(stream0)).isInstanceOf(Replies.Reply.Accept.class);
+                try (SocketChannel stream1 = SocketChannel.open(in.address())) {
+                    StreamWriter w1 = new StreamWriter(stream1, guest.layout().guestPageSize(), null);
+                    w1.header(id, 1, 2);
+                    assertThat(Replies.read(stream1)).isInstanceOf(Replies.Reply.Accept.class);
+                    // half a record header on stream 1, then nothing more
+                    stream1.write(ByteBuffer.wrap(new byte[] {StreamFormat.TYPE_PAGES, 0, 0}));
+                    // stream 0 sends a record every 300 ms, well within its own deadline, for 5 stall timeouts
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    int round = 0;
+                    try {
+                        while (!in.phase().isFinal() && System.nanoTime() < until) {
+                            round++;
+                            w0.round(round, round == 1 ? RoundKind.BULK : RoundKind.ITERATE);
+                            TimeUnit.MILLISECONDS.sleep(300);
+                        }
+                    } catch (IOException cutOff) {
+                        // the destination closed every stream: the point
+                    }
+                    MigrationReport dst = in.await(MigrationHarness.TIMEOUT);
+                    assertThat(dst.outcome()).isEqualTo(MigrationPhase.FAILED);
+                    assertThat(dst.failure()).contains("a record of stream 1").contains("stall timeout");
+                    assertThat(incoming.isAbandoned()).isTrue();
+                }
+            }
         }
     }
 

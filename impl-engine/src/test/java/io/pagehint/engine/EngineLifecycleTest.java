@@ -61,6 +61,20 @@ class EngineLifecycleTest {
     }
 
     @Test
+    void aNewConfigurationAlsoChangesTheTransportDefaults() throws Exception {
+        try (ToyGuest guest = new ToyGuest("transport", ToyLayouts.small(), ToyGuest.Behaviour.idle(0.5))) {
+            InetSocketAddress anyAddress = new InetSocketAddress("0.0.0.0", 0);
+            // off loopback without TLS is refused, until a new configuration allows plaintext
+            assertThatThrownBy(() -> harness.destination.receive(anyAddress, new ToyIncomingVm(guest), null))
+                    .hasMessageContaining("without TLS");
+            harness.destination.modified(config(100, 30, true));
+            IncomingMigration in = harness.destination.receive(anyAddress, new ToyIncomingVm(guest), null);
+            in.cancel();
+            assertThat(in.await(MigrationHarness.TIMEOUT).outcome()).isEqualTo(MigrationPhase.CANCELLED);
+        }
+    }
+
+    @Test
     void theComponentIsImmediateAndTakesANewConfigurationInModified() throws Exception {
         // the descriptor bnd generates from the annotations is what SCR acts on
         Path xml = Path.of("target/classes/OSGI-INF/io.pagehint.engine.MigrationEngine.xml");
@@ -93,6 +107,10 @@ class EngineLifecycleTest {
     }
 
     private static MigrationEngine.Config config(long eventIntervalMs, long stallTimeoutS) {
+        return config(eventIntervalMs, stallTimeoutS, false);
+    }
+
+    private static MigrationEngine.Config config(long eventIntervalMs, long stallTimeoutS, boolean allowPlaintext) {
         return new MigrationEngine.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -117,6 +135,21 @@ class EngineLifecycleTest {
             @Override
             public int throttle_increment() {
                 return 10;
+            }
+
+            @Override
+            public String tls_creds() {
+                return "";
+            }
+
+            @Override
+            public String[] tls_authz() {
+                return new String[0];
+            }
+
+            @Override
+            public boolean allow_plaintext() {
+                return allowPlaintext;
             }
         };
     }

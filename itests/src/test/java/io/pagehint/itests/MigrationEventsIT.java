@@ -83,11 +83,11 @@ public class MigrationEventsIT extends InFramework {
             assertThat(report.outcome()).as(report.failure()).isEqualTo(MigrationPhase.COMPLETED);
             assertThat(report.pagesSkippedByHints()).as("hints used").isGreaterThan(0);
 
-            Conditions.await(TIMEOUT, "ENDED of both ends", () -> ofMigration(events, report.migrationId()).stream()
+            Conditions.await(TIMEOUT, "ENDED of both ends", () -> ofSource(events, report.migrationId()).stream()
                             .filter(e -> e.getTopic().endsWith("/ENDED")).count() == 1
                             && events.stream().filter(e -> e.getTopic().endsWith("/ENDED")).count() == 2,
                     () -> topics(events));
-            List<Event> source = ofMigration(events, report.migrationId());
+            List<Event> source = ofSource(events, report.migrationId());
             List<String> topics = source.stream().map(e -> e.getTopic().substring("io/pagehint/migration/".length())).toList();
             assertThat(topics.get(0)).isEqualTo("STARTED");
             assertThat(topics.subList(topics.size() - 2, topics.size())).containsExactly("HINTS", "ENDED");
@@ -115,7 +115,8 @@ public class MigrationEventsIT extends InFramework {
 
             assertThat(events).as("the destination's own ENDED")
                     .anyMatch(e -> e.getTopic().endsWith("/ENDED") && "destination".equals(e.getProperty("role"))
-                            && Boolean.TRUE.equals(e.getProperty("selfCheck.passed")));
+                            && Boolean.TRUE.equals(e.getProperty("selfCheck.passed"))
+                            && report.migrationId().equals(e.getProperty("migrationId")));
 
             // no EventAdmin: the same engine migrates the guest (resumed on the source) again
             Bundle eventAdmin = bundle("org.apache.felix.eventadmin");
@@ -142,8 +143,10 @@ public class MigrationEventsIT extends InFramework {
         }
     }
 
-    private static List<Event> ofMigration(List<Event> events, String id) {
-        return events.stream().filter(e -> id.equals(e.getProperty("migrationId"))).toList();
+    /** The source's events of migration {@code id} (the destination's carry the same id: one id at both ends). */
+    private static List<Event> ofSource(List<Event> events, String id) {
+        return events.stream().filter(e -> id.equals(e.getProperty("migrationId")) && "source".equals(e.getProperty("role")))
+                .toList();
     }
 
     private static String topics(List<Event> events) {

@@ -52,9 +52,12 @@ class BadCommandLineIT {
 
     /** What one run printed and how it ended. */
     private record Run(int exit, String out, String err) {
-        /** Lines on stderr that are not log lines ("[thread] LEVEL ..."). */
+        /**
+         * Lines on stderr that are not log lines ("[thread] LEVEL ...") nor receive's progress line
+         * "listening on HOST:PORT" (on stderr since stdout carries the report alone).
+         */
         List<String> consoleLines() {
-            return err.lines().filter(l -> !l.isBlank() && !l.startsWith("[")).toList();
+            return err.lines().filter(l -> !l.isBlank() && !l.startsWith("[") && !l.startsWith("listening on ")).toList();
         }
     }
 
@@ -123,12 +126,47 @@ class BadCommandLineIT {
                 "--machine", "q35", "--ram", "0"), "--ram must be more than 0");
     }
 
+    @Test
+    void receiveOffLoopbackWithoutTlsIsRefusedNamingTheOptionsAndMakesNoRamFile() throws Exception {
+        Path ram = dir.resolve("in.ram");
+        Run run = pagehint("receive", "--listen", "0.0.0.0:0", "--ram-file", ram.toString(), "--machine", "q35", "--ram", "64M");
+        oneClearLine(run, "without TLS");
+        assertThat(run.err()).contains("--tls-creds DIR, or --allow-plaintext");
+        assertThat(ram).doesNotExist();
+        assertThat(dir.resolve("in.ram.incomplete")).doesNotExist();
+    }
+
+    @Test
+    void receiveWithAMissingTlsFolderIsAUsageErrorBeforeTheRamFileIsMade() throws Exception {
+        Path ram = dir.resolve("in.ram");
+        Run run = pagehint("receive", "--listen", "127.0.0.1:0", "--ram-file", ram.toString(), "--machine", "q35", "--ram", "64M",
+                "--tls-creds", dir.resolve("no-creds").toString());
+        oneClearLine(run, "--tls-creds " + dir.resolve("no-creds") + " is not a folder");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(ram).doesNotExist();
+    }
+
     // ------------------------------------------------------------------ migrate
 
     @Test
     void migrateWithNoRoundsIsAUsageError() throws Exception {
         Run run = pagehint(migrate(guest.files(), "64M", "--to", "127.0.0.1:1", "--channel", "none", "--max-rounds", "0"));
         oneClearLine(run, "--max-rounds must be at least 1");
+        assertThat(run.exit()).isEqualTo(2);
+    }
+
+    @Test
+    void migrateWithTooManyStreamsIsAUsageError() throws Exception {
+        Run run = pagehint(migrate(guest.files(), "64M", "--to", "127.0.0.1:1", "--channel", "none", "--streams", "17"));
+        oneClearLine(run, "--streams must be 1..16, not 17");
+        assertThat(run.exit()).isEqualTo(2);
+    }
+
+    @Test
+    void migrateWithAMissingTlsFolderIsAUsageError() throws Exception {
+        Run run = pagehint(migrate(guest.files(), "64M", "--to", "127.0.0.1:1", "--channel", "none", "--tls-creds",
+                dir.resolve("no-creds").toString()));
+        oneClearLine(run, "--tls-creds " + dir.resolve("no-creds") + " is not a folder");
         assertThat(run.exit()).isEqualTo(2);
     }
 

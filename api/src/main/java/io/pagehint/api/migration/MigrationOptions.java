@@ -1,5 +1,6 @@
 package io.pagehint.api.migration;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -20,22 +21,29 @@ import java.util.Objects;
  *                          complete before it starts sending (section 8 of the note waits for the
  *                          bitmap; hints that arrive later are still applied as they come)
  * @param stallTimeout      the longest the source waits on the destination at any one point before
- *                          the result: to accept the layout, or to take the next bytes of the
- *                          stream (a stalled network). When it passes, the migration fails and a
- *                          paused guest is resumed
+ *                          the result: to accept the layout (and each further stream), or to take
+ *                          the next bytes of any stream (a stalled network). When it passes, the
+ *                          migration fails and a paused guest is resumed
  * @param resultTimeout     how long the source waits, after END, for the destination's RESULT (its
  *                          check of the guest). When it passes, the source sends CANCEL, resumes
  *                          its guest and fails the migration: it has not handed the guest over
+ * @param tlsCredentials    a folder laid out as QEMU's x509 credentials ({@code ca-cert.pem},
+ *                          {@code client-cert.pem}, {@code client-key.pem}): the stream goes over
+ *                          TLS 1.3 with mutual X.509 authentication; null for plain TCP
+ * @param streams           how many connections carry the migration's pages (1..{@value #MAX_STREAMS});
+ *                          docs/STREAM.md says how they are tied and divided
  */
 public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int maxRounds, boolean useHints,
                                String hintTransport, boolean dropPageCache, boolean autoConverge,
                                Duration connectTimeout, Duration hintWait, Duration stallTimeout,
-                               Duration resultTimeout) {
+                               Duration resultTimeout, Path tlsCredentials, int streams) {
 
     /** The default stall timeout: 30 s, as long as a destination waits for a silent source. */
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
     /** The default result timeout: 120 s, ample for the reference guest's check of a large guest. */
     public static final Duration DEFAULT_RESULT_TIMEOUT = Duration.ofSeconds(120);
+    /** The most streams one migration may use. */
+    public static final int MAX_STREAMS = 16;
 
     public MigrationOptions {
         Objects.requireNonNull(downtimeLimit, "downtimeLimit");
@@ -49,23 +57,44 @@ public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int 
                     + ", bandwidth " + bandwidthLimit + ", rounds " + maxRounds + ", stall timeout " + stallTimeout
                     + ", result timeout " + resultTimeout);
         }
+        if (streams < 1 || streams > MAX_STREAMS) {
+            throw new IllegalArgumentException("bad migration options: " + streams + " streams (1.." + MAX_STREAMS + ")");
+        }
     }
 
-    /** The options of API 1.0, with the default stall and result timeouts. */
+    /** The options of API 1.0: default stall and result timeouts, plain TCP, one stream. */
     public MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int maxRounds, boolean useHints,
                             String hintTransport, boolean dropPageCache, boolean autoConverge,
                             Duration connectTimeout, Duration hintWait) {
         this(downtimeLimit, bandwidthLimit, maxRounds, useHints, hintTransport, dropPageCache, autoConverge,
-                connectTimeout, hintWait, DEFAULT_STALL_TIMEOUT, DEFAULT_RESULT_TIMEOUT);
+                connectTimeout, hintWait, DEFAULT_STALL_TIMEOUT, DEFAULT_RESULT_TIMEOUT, null, 1);
+    }
+
+    /** The options with the timeouts of issue 14: plain TCP, one stream. */
+    public MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int maxRounds, boolean useHints,
+                            String hintTransport, boolean dropPageCache, boolean autoConverge,
+                            Duration connectTimeout, Duration hintWait, Duration stallTimeout, Duration resultTimeout) {
+        this(downtimeLimit, bandwidthLimit, maxRounds, useHints, hintTransport, dropPageCache, autoConverge,
+                connectTimeout, hintWait, stallTimeout, resultTimeout, null, 1);
+    }
+
+    /** The options with TLS and streams of issue 12: the default stall and result timeouts. */
+    public MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int maxRounds, boolean useHints,
+                            String hintTransport, boolean dropPageCache, boolean autoConverge,
+                            Duration connectTimeout, Duration hintWait, Path tlsCredentials, int streams) {
+        this(downtimeLimit, bandwidthLimit, maxRounds, useHints, hintTransport, dropPageCache, autoConverge,
+                connectTimeout, hintWait, DEFAULT_STALL_TIMEOUT, DEFAULT_RESULT_TIMEOUT, tlsCredentials, streams);
     }
 
     /**
      * 300 ms downtime, no bandwidth limit, 30 rounds, hints on any transport, auto-converge, 10 s
-     * to connect, up to 100 ms of waiting for the first hints, 30 s of stall and 120 s for the result.
+     * to connect (TLS handshake included), up to 100 ms of waiting for the first hints, 30 s of
+     * stall and 120 s for the result, plain TCP (the engine's configured TLS credentials apply when
+     * there are any), one stream.
      */
     public static MigrationOptions defaults() {
         return new MigrationOptions(Duration.ofMillis(300), 0, 30, true, null, false, true, Duration.ofSeconds(10),
-                Duration.ofMillis(100), DEFAULT_STALL_TIMEOUT, DEFAULT_RESULT_TIMEOUT);
+                Duration.ofMillis(100), DEFAULT_STALL_TIMEOUT, DEFAULT_RESULT_TIMEOUT, null, 1);
     }
 
     public static Builder builder() {
@@ -89,6 +118,8 @@ public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int 
         private Duration hintWait;
         private Duration stallTimeout;
         private Duration resultTimeout;
+        private Path tlsCredentials;
+        private int streams;
 
         private Builder(MigrationOptions o) {
             downtimeLimit = o.downtimeLimit;
@@ -102,6 +133,8 @@ public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int 
             hintWait = o.hintWait;
             stallTimeout = o.stallTimeout;
             resultTimeout = o.resultTimeout;
+            tlsCredentials = o.tlsCredentials;
+            streams = o.streams;
         }
 
         public Builder downtimeLimit(Duration v) { downtimeLimit = v; return this; }
@@ -115,10 +148,13 @@ public record MigrationOptions(Duration downtimeLimit, long bandwidthLimit, int 
         public Builder hintWait(Duration v) { hintWait = v; return this; }
         public Builder stallTimeout(Duration v) { stallTimeout = v; return this; }
         public Builder resultTimeout(Duration v) { resultTimeout = v; return this; }
+        public Builder tlsCredentials(Path folder) { tlsCredentials = folder; return this; }
+        public Builder streams(int n) { streams = n; return this; }
 
         public MigrationOptions build() {
             return new MigrationOptions(downtimeLimit, bandwidthLimit, maxRounds, useHints, hintTransport,
-                    dropPageCache, autoConverge, connectTimeout, hintWait, stallTimeout, resultTimeout);
+                    dropPageCache, autoConverge, connectTimeout, hintWait, stallTimeout, resultTimeout,
+                    tlsCredentials, streams);
         }
     }
 }

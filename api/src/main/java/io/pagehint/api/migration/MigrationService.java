@@ -38,6 +38,16 @@ public interface MigrationService {
      */
     IncomingMigration receive(InetSocketAddress listen, IncomingVm vm, MigrationListener listener) throws IOException;
 
+    /**
+     * Listens on {@code listen} for one incoming migration into {@code vm}, over TLS when
+     * {@code options} (or the engine's configuration) names credentials. Without TLS it refuses
+     * to listen on an address that is not loopback unless {@link ReceiveOptions#allowPlaintext()}.
+     *
+     * @throws IOException if it cannot listen there, or its TLS credentials cannot be read
+     */
+    IncomingMigration receive(InetSocketAddress listen, IncomingVm vm, ReceiveOptions options,
+                              MigrationListener listener) throws IOException;
+
     /** Migrations not yet final, both ends. */
     List<Migration> active();
 }

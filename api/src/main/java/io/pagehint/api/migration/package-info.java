@@ -1,6 +1,6 @@
 /** The migration engine API: start and receive migrations, options, progress events, reports. */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.pagehint.api.migration;
 
 import org.osgi.annotation.bundle.Export;

@@ -7,6 +7,11 @@ import org.osgi.annotation.versioning.ConsumerType;
 /**
  * The destination's side of a guest: RAM that a migration fills, then hands back to the VMM to
  * check and run. Created by a {@link VmProvisioner}.
+ *
+ * <p>A migration over several streams calls {@link #writableView}, {@link #write} and
+ * {@link #discard} from one thread per stream at once, each thread for pages no other touches
+ * (docs/STREAM.md section 6); an implementation must allow calls for different pages to overlap
+ * (a positional write to a file, a mapping, do). Over one stream, all calls come from one thread.
  */
 @ConsumerType
 public interface IncomingVm extends AutoCloseable {

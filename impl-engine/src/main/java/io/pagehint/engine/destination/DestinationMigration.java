@@ -11,22 +11,25 @@ import io.pagehint.api.vm.SelfCheckResult;
 import io.pagehint.engine.EngineSettings;
 import io.pagehint.engine.report.Events;
 import io.pagehint.engine.report.MigrationBase;
+import io.pagehint.engine.stream.EndTotals;
 import io.pagehint.engine.stream.LayoutCodec;
 import io.pagehint.engine.stream.Replies;
 import io.pagehint.engine.stream.RoundKind;
 import io.pagehint.engine.stream.SelfCheckReply;
+import io.pagehint.engine.stream.StreamFormat;
 import io.pagehint.engine.stream.StreamFormatException;
 import io.pagehint.engine.stream.StreamReader;
 import io.pagehint.engine.stream.StreamRecord;
+import io.pagehint.engine.transport.Acceptor;
+import io.pagehint.engine.transport.StreamChannel;
+import io.pagehint.engine.transport.TlsCredentials;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -42,31 +45,38 @@ public final class DestinationMigration extends MigrationBase implements Incomin
 
     private static final Logger LOG = LoggerFactory.getLogger(DestinationMigration.class);
 
-    private final ServerSocketChannel server;
+    private final Acceptor server;
     private final IncomingVm vm;
     private final EngineSettings settings;
     private final InetSocketAddress address;
-    private volatile SocketChannel channel;
+    private volatile StreamChannel channel;
     private volatile StreamReader reader;
     private volatile int round;
     /** Made before listening, like the warm-up: its buffers cost milliseconds the source would wait for. */
     private final PageWriter pages;
+    /** Streams 1 and up of a migration with several (docs/STREAM.md 6), each read by its own thread. */
+    private final List<PageStream> pageStreams = new CopyOnWriteArrayList<>();
+    /** The first failure of a page stream, which fails the migration. */
+    private volatile String pageStreamFailure;
+    /** Set when the migration winds down: page streams closed then fail quietly. */
+    private volatile boolean stopping;
     private long firstPageNanos = -1;
     private long finalRoundNanos = -1;
     /** Why the deadline watch closed the connection, or null. */
     private volatile String stalled;
+    /** Since when (System.nanoTime()) a page stream's connection is awaited, 0 when none is. */
+    private volatile long awaitingStreamSince;
 
-    public DestinationMigration(InetSocketAddress listen, IncomingVm vm, EngineSettings settings, Events events)
-            throws IOException {
+    /** @param tls server credentials: the source must speak TLS and present a certificate they accept; null for plain TCP */
+    public DestinationMigration(InetSocketAddress listen, IncomingVm vm, TlsCredentials tls, EngineSettings settings,
+                                Events events) throws IOException {
         super(UUID.randomUUID().toString(), MigrationRole.DESTINATION, events, settings.eventInterval());
         this.vm = vm;
         this.settings = settings;
         WarmUp.streamPath(vm.layout());
         this.pages = new PageWriter(vm);
-        this.server = ServerSocketChannel.open();
-        server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        server.bind(listen, 1);
-        this.address = (InetSocketAddress) server.getLocalAddress();
+        this.server = new Acceptor(listen, tls, StreamFormat.MAX_STREAMS);
+        this.address = server.address();
     }
 
     @Override
@@ -82,10 +92,8 @@ public final class DestinationMigration extends MigrationBase implements Incomin
         boolean keep = false;
         try {
             phase(MigrationPhase.SETUP, "listening on " + address);
-            channel = server.accept();
+            channel = server.accept(settings.stallTimeout());
             restartClock();
-            server.close();
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
             reader = new StreamReader(channel);
             watchDeadlines(settings.stallTimeout());
             if (!handshake()) {
@@ -119,7 +127,8 @@ public final class DestinationMigration extends MigrationBase implements Incomin
                 outcome = MigrationPhase.CANCELLED;
                 failure = cancelReason();
             } else {
-                failure = stalled != null ? stalled : describe(e);
+                // a deadline or a page stream's failure closed stream 0: that is the cause, not the closed socket
+                failure = stalled != null ? stalled : pageStreamFailure != null ? pageStreamFailure : describe(e);
                 // one line where an operator looks; the trace only for whoever turned debug on
                 LOG.warn("incoming migration {} failed: {}", id(), failure);
                 LOG.debug("incoming migration {} failed", id(), e);
@@ -132,8 +141,15 @@ public final class DestinationMigration extends MigrationBase implements Incomin
     }
 
     private boolean handshake() throws IOException {
+        UUID migrationId;
+        GuestMemoryLayoutHolder accepted = new GuestMemoryLayoutHolder();
         try {
-            adoptId(reader.readHeader().toString());
+            migrationId = reader.readHeader();
+            // one id at both ends: the source's, from stream 0's header
+            adoptId(migrationId.toString());
+            if (reader.streamIndex() != 0) {
+                throw new StreamFormatException("the first connection is stream " + reader.streamIndex() + ", not 0");
+            }
             StreamRecord first = reader.next();
             if (!(first instanceof StreamRecord.Layout l)) {
                 throw new StreamFormatException("the stream does not start with LAYOUT");
@@ -143,12 +159,133 @@ public final class DestinationMigration extends MigrationBase implements Incomin
                 Replies.reject(channel, "layout differs from the destination's guest: " + difference);
                 return false;
             }
+            accepted.layout = l.layout();
         } catch (StreamFormatException e) {
             Replies.reject(channel, e.getMessage());
             throw e;
         }
         Replies.accept(channel);
+        boolean[] seen = new boolean[reader.streamCount()];
+        for (int i = 1; i < reader.streamCount(); i++) {
+            acceptPageStream(migrationId, reader.streamCount(), accepted.layout, seen);
+        }
+        server.close();
         return true;
+    }
+
+    private static final class GuestMemoryLayoutHolder {
+        io.pagehint.api.memory.GuestMemoryLayout layout;
+    }
+
+    /** Accepts one more stream of this migration: the same id and stream count, an index not seen yet. */
+    private void acceptPageStream(UUID migrationId, int count, io.pagehint.api.memory.GuestMemoryLayout layout,
+                                  boolean[] seen) throws IOException {
+        // the page stream's handshake deadline: it must connect within the stall timeout (the watch)
+        awaitingStreamSince = System.nanoTime();
+        StreamChannel c;
+        try {
+            c = server.accept(settings.stallTimeout());
+        } finally {
+            awaitingStreamSince = 0;
+        }
+        StreamReader r = new StreamReader(c);
+        PageStream ps = new PageStream(c, r);
+        pageStreams.add(ps);
+        try {
+            UUID id = r.readHeader();
+            int index = r.streamIndex();
+            if (r.version() != StreamFormat.VERSION_STREAMS || !id.equals(migrationId) || r.streamCount() != count
+                    || index == 0 || seen[index]) {
+                throw new StreamFormatException("a connection that is not one of this migration's " + count
+                        + " streams (migration " + id + ", stream " + index + " of " + r.streamCount() + ")");
+            }
+            seen[index] = true;
+        } catch (StreamFormatException e) {
+            Replies.reject(c, e.getMessage());
+            throw e;
+        }
+        r.pageStreamOf(layout);
+        Replies.accept(c);
+        ps.thread.start();
+    }
+
+    /** Stream 1 and up: PAGES until DONE, applied by its own thread with its own page writer. */
+    private final class PageStream implements Runnable {
+        final StreamChannel channel;
+        final StreamReader reader;
+        final PageWriter writer;
+        final Thread thread;
+        volatile EndTotals totals;
+
+        PageStream(StreamChannel channel, StreamReader reader) {
+            this.channel = channel;
+            this.reader = reader;
+            this.writer = new PageWriter(vm);
+            this.thread = new Thread(this, "pagehint-destination-" + id().substring(0, 8) + "-stream");
+            thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (true) {
+                    StreamRecord r = reader.next();
+                    if (r instanceof StreamRecord.Pages p) {
+                        writer.apply(p, reader);
+                    } else if (r instanceof StreamRecord.Done d) {
+                        totals = d.totals();
+                        return;
+                    } else {
+                        throw new StreamFormatException("unexpected record " + r.getClass().getSimpleName());
+                    }
+                }
+            } catch (Exception e) {
+                if (!stopping) {
+                    failPageStreams("stream " + reader.streamIndex() + ": " + describe(e), e);
+                }
+            }
+        }
+    }
+
+    /** A page stream failed: the migration fails; closing stream 0 (and the listener) wakes the migration thread. */
+    private void failPageStreams(String failure, Exception e) {
+        synchronized (pageStreams) {
+            if (pageStreamFailure != null) {
+                return;
+            }
+            pageStreamFailure = failure;
+        }
+        LOG.debug("incoming migration {}: {}", id(), failure, e);
+        tellSource(failure);
+        // wakes the migration thread, whether it reads stream 0 or still waits for another stream's connection
+        closeQuietly(server);
+        closeQuietly(channel);
+    }
+
+    /** After END: every page stream has ended with DONE, and the totals over all streams are END's. */
+    private void joinPageStreams(EndTotals end) throws IOException, InterruptedException {
+        for (PageStream ps : pageStreams) {
+            ps.thread.join();
+        }
+        if (pageStreamFailure != null) {
+            throw new IOException(pageStreamFailure);
+        }
+        if (pageStreams.isEmpty()) {
+            return;
+        }
+        EndTotals own = reader.ownTotals();
+        long data = own.dataPages();
+        long zero = own.zeroPages();
+        long fill = own.fillPages();
+        for (PageStream ps : pageStreams) {
+            data += ps.totals.dataPages();
+            zero += ps.totals.zeroPages();
+            fill += ps.totals.fillPages();
+        }
+        if (data != end.dataPages() || zero != end.zeroPages() || fill != end.fillPages()) {
+            throw new StreamFormatException("END totals (data " + end.dataPages() + ", zero " + end.zeroPages() + ", fill "
+                    + end.fillPages() + ") differ from what the streams carried (" + data + ", " + zero + ", " + fill + ")");
+        }
     }
 
     /** Reads records until END or CANCEL and returns that record. */
@@ -169,7 +306,15 @@ public final class DestinationMigration extends MigrationBase implements Incomin
                 }
                 pages.apply(p, reader);
                 tick();
-            } else if (r instanceof StreamRecord.End || r instanceof StreamRecord.Cancel) {
+            } else if (r instanceof StreamRecord.End e) {
+                try {
+                    joinPageStreams(e.totals());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while the page streams ended");
+                }
+                return r;
+            } else if (r instanceof StreamRecord.Cancel) {
                 return r;
             } else {
                 throw new StreamFormatException("unexpected record " + r.getClass().getSimpleName());
@@ -187,7 +332,7 @@ public final class DestinationMigration extends MigrationBase implements Incomin
     }
 
     private void tellSource(String failure) {
-        SocketChannel c = channel;
+        StreamChannel c = channel;
         if (c != null && c.isOpen()) {
             try {
                 Replies.error(c, failure);
@@ -198,7 +343,16 @@ public final class DestinationMigration extends MigrationBase implements Incomin
     }
 
     private void close(boolean keep) {
+        stopping = true;
         closeSockets();
+        // no page stream may write into guest RAM once it is abandoned or closed
+        for (PageStream ps : pageStreams) {
+            try {
+                ps.thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             if (!keep) {
                 vm.abandon();
@@ -226,6 +380,7 @@ public final class DestinationMigration extends MigrationBase implements Incomin
     private void closeSockets() {
         closeQuietly(server);
         closeQuietly(channel);
+        pageStreams.forEach(ps -> closeQuietly(ps.channel));
     }
 
     /**
@@ -239,36 +394,67 @@ public final class DestinationMigration extends MigrationBase implements Incomin
         long every = Math.max(10_000_000L, Math.min(limit.toNanos() / 4, 1_000_000_000L));
         CompletableFuture.runAsync(() -> {
             StreamReader r = reader;
-            SocketChannel c = channel;
+            StreamChannel c = channel;
             if (phase().isFinal() || c == null || !c.isOpen()) {
                 return;
             }
+            String late = null;
             if (r.readingNanos() > limit.toNanos()) {
-                stalled = (r.inHandshake() ? "the source's handshake" : phase() == MigrationPhase.VERIFYING
-                        ? "the source's COMMIT or CANCEL after RESULT" : "a record of the stream")
-                        + " did not arrive within the stall timeout of " + limit.toMillis() + " ms; gave up";
+                late = r.inHandshake() ? "the source's handshake" : phase() == MigrationPhase.VERIFYING
+                        ? "the source's COMMIT or CANCEL after RESULT" : "a record of the stream";
+            } else if (awaitingStreamSince != 0 && System.nanoTime() - awaitingStreamSince > limit.toNanos()) {
+                late = "the connection of stream " + (pageStreams.size() + 1);
+            } else {
+                // each page stream has the same deadlines as stream 0: its header, then each record
+                for (PageStream ps : pageStreams) {
+                    if (ps.reader.readingNanos() > limit.toNanos()) {
+                        late = ps.reader.inHandshake() ? "the header of stream " + ps.reader.streamIndex()
+                                : "a record of stream " + ps.reader.streamIndex();
+                        break;
+                    }
+                }
+            }
+            if (late != null) {
+                stalled = late + " did not arrive within the stall timeout of " + limit.toMillis() + " ms; gave up";
                 LOG.warn("incoming migration {}: {}", id(), stalled);
-                closeQuietly(c);
+                closeSockets();
                 return;
             }
             watchDeadlines(limit);
         }, CompletableFuture.delayedExecutor(every, TimeUnit.NANOSECONDS));
     }
 
-    @Override
-    protected MigrationEvent progress(String message) {
+    /** Bytes received over all streams. */
+    private long bytesRead() {
         StreamReader r = reader;
         long bytes = r == null ? 0 : r.bytesRead();
-        return new MigrationEvent(id(), MigrationRole.DESTINATION, phase(), round, bytes, pages.dataPages,
+        for (PageStream ps : pageStreams) {
+            bytes += ps.reader.bytesRead();
+        }
+        return bytes;
+    }
+
+    private long dataPages() {
+        return pages.dataPages + pageStreams.stream().mapToLong(ps -> ps.writer.dataPages).sum();
+    }
+
+    private long zeroAndFillPages() {
+        return pages.zeroPages + pages.fillPages
+                + pageStreams.stream().mapToLong(ps -> ps.writer.zeroPages + ps.writer.fillPages).sum();
+    }
+
+    @Override
+    protected MigrationEvent progress(String message) {
+        long bytes = bytesRead();
+        return new MigrationEvent(id(), MigrationRole.DESTINATION, phase(), round, bytes, dataPages(),
                 -1, rate(bytes), 0, Instant.now(), message);
     }
 
     private MigrationReport report(MigrationPhase outcome, String failure, SelfCheckResult check) {
-        StreamReader r = reader;
         Duration setup = firstPageNanos < 0 ? elapsed() : Duration.ofNanos(firstPageNanos - startNanos());
         Duration downtime = finalRoundNanos < 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - finalRoundNanos);
         return new MigrationReport(id(), MigrationRole.DESTINATION, outcome, failure, elapsed(), setup, downtime, round,
-                r == null ? 0 : r.bytesRead(), pages.dataPages, pages.zeroPages + pages.fillPages, 0,
+                bytesRead(), dataPages(), zeroAndFillPages(), 0,
                 HintReport.none("hints are the source's business"), check, List.of());
     }
 }

@@ -4,6 +4,7 @@ import io.pagehint.api.bitmap.PageBitmap;
 import io.pagehint.api.vm.GuestRam;
 import io.pagehint.engine.memory.BlockViews;
 import io.pagehint.engine.memory.MigrationBitmap;
+import io.pagehint.engine.stream.StreamFormat;
 import io.pagehint.engine.stream.StreamWriter;
 import java.io.IOException;
 
@@ -45,10 +46,20 @@ final class PageSender {
     /** Per block: the windows asked about in this pass. */
     private final PageBitmap[] asked;
     private final long[] taken = new long[WORDS_PER_TAKE];
+    /** This sender's stream and the migration's stream count: it sends only the pages of its units (docs/STREAM.md 6). */
+    private final int stream;
+    private final int streams;
     /** Whether the next pass is the first: the only one that asks which pages hold no memory. */
     private boolean firstPass = true;
 
     PageSender(BlockViews views, GuestRam ram, MigrationBitmap migration, StreamWriter writer) {
+        this(views, ram, migration, writer, 0, 1);
+    }
+
+    /** A sender of stream {@code stream} of {@code streams}: it takes only the pages that stream carries. */
+    PageSender(BlockViews views, GuestRam ram, MigrationBitmap migration, StreamWriter writer, int stream, int streams) {
+        this.stream = stream;
+        this.streams = streams;
         this.views = views;
         this.ram = ram;
         this.migration = migration;
@@ -92,7 +103,18 @@ final class PageSender {
                     break;
                 }
                 w = next >>> 6;
-                int len = (int) Math.min(WORDS_PER_TAKE, words - w);
+                long limit = words;
+                if (streams > 1) {
+                    long unit = next / StreamFormat.UNIT_PAGES;
+                    int owner = (int) (unit % streams);
+                    if (owner != stream) {
+                        // on to this stream's next unit: another stream's sender takes these pages
+                        w = (unit + (stream - owner + streams) % streams) * StreamFormat.UNIT_PAGES >>> 6;
+                        continue;
+                    }
+                    limit = Math.min(words, (unit + 1) * StreamFormat.UNIT_PAGES >>> 6);
+                }
+                int len = (int) Math.min(WORDS_PER_TAKE, limit - w);
                 if (bitmap.getAndClearWords(w, taken, 0, len) != 0) {
                     sendTaken(b, w, len, askBacking);
                     checkpoint.reached(batch.pagesSent);
@@ -143,6 +165,9 @@ final class PageSender {
         for (int b = 0; b < pages.length; b++) {
             PageBitmap bm = pages[b];
             for (long w = 0; w < bm.wordCount(); w += WORDS_PER_TAKE) {
+                if (streams > 1 && StreamFormat.streamOf(w << 6, streams) != stream) {
+                    continue; // takes are 4 words, units 8: a take lies in one unit
+                }
                 int len = (int) Math.min(WORDS_PER_TAKE, bm.wordCount() - w);
                 if (bm.getAndClearWords(w, taken, 0, len) == 0) {
                     continue;

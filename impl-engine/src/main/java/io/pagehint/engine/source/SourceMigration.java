@@ -17,7 +17,6 @@ import io.pagehint.engine.EngineSettings;
 import io.pagehint.engine.Services;
 import io.pagehint.engine.hints.HintGate;
 import io.pagehint.engine.hints.HintRounds;
-import io.pagehint.engine.memory.BlockViews;
 import io.pagehint.engine.memory.MigrationBitmap;
 import io.pagehint.engine.report.Events;
 import io.pagehint.engine.report.MigrationBase;
@@ -25,10 +24,12 @@ import io.pagehint.engine.stream.Replies;
 import io.pagehint.engine.stream.RoundKind;
 import io.pagehint.engine.stream.SelfCheckReply;
 import io.pagehint.engine.stream.StreamWriter;
+import io.pagehint.engine.transport.Connector;
+import io.pagehint.engine.transport.StreamChannel;
+import io.pagehint.engine.transport.TlsCredentials;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,12 +72,19 @@ public final class SourceMigration extends MigrationBase implements Runnable {
     private final MigrationBitmap migration;
     private final List<RoundReport> rounds = new ArrayList<>();
 
-    private volatile SocketChannel channel;
+    private volatile StreamChannel channel;
+    /** Streams 1 and up, once connected. */
+    private final List<StreamChannel> extraChannels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The TCP connection while it is being set up (connect, TLS handshake), so a cancel can close it. */
+    private volatile Closeable connecting;
     private volatile HintRounds hints;
     private volatile int round;
     private volatile long pagesLeft = -1;
     private StreamWriter writer;
-    private PageSender sender;
+    /** Every stream's writer, stream 0 first, as they are set up: the stall watch looks at each. */
+    private final List<StreamWriter> writers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Every stream's sender: stream 0's is the migration thread's, the others send in parallel. */
+    private PageStreams sender;
     private HintReport hintReportWithoutHints;
     private long setupNanos = -1;
     private long pausedAtNanos = -1;
@@ -140,7 +148,8 @@ public final class SourceMigration extends MigrationBase implements Runnable {
             paused = true;
             pausedAtNanos = System.nanoTime();
             sendRound(RoundKind.FINAL);
-            writer.end();
+            sender.done();
+            writer.end(sender.dataPagesWritten(), sender.zeroPagesWritten(), sender.fillPagesWritten());
             endSentNanos = System.nanoTime();
             downtimeNanos = endSentNanos - pausedAtNanos;
             phase(MigrationPhase.VERIFYING, "all RAM sent; waiting for the destination's check");
@@ -193,24 +202,48 @@ public final class SourceMigration extends MigrationBase implements Runnable {
 
     private void setup() throws IOException, InterruptedException {
         phase(MigrationPhase.SETUP, "connecting to " + destination);
-        channel = connect();
-        writer = new StreamWriter(channel, layout.guestPageSize(), new Pacer(options.bandwidthLimit(), this::cancelRequested));
+        int streams = options.streams();
+        TlsCredentials tls = options.tlsCredentials() == null ? null
+                : TlsCredentials.load(options.tlsCredentials(), TlsCredentials.Role.CLIENT, java.util.Set.of());
+        Connector connector = new Connector(destination, tls, options.connectTimeout());
+        // each stream paces to its share of the limit (a limit stays a limit, however small)
+        long share = options.bandwidthLimit() <= 0 ? 0 : Math.max(1, options.bandwidthLimit() / streams);
+        channel = connect(connector);
+        writer = new StreamWriter(channel, layout.guestPageSize(),
+                new Pacer(share, this::cancelRequested));
+        writers.add(writer);
         watchForStall();
-        writer.header(UUID.fromString(id()));
+        writer.header(UUID.fromString(id()), 0, streams);
         writer.layout(layout);
-        Replies.Reply reply = withTimeout(options.stallTimeout(), () -> Replies.read(channel), channel);
-        if (reply instanceof Replies.Reply.Reject r) {
-            throw new IOException("the destination rejected the migration: " + r.reason());
-        }
-        if (!(reply instanceof Replies.Reply.Accept)) {
-            throw new IOException("the destination answered the layout with " + reply);
+        expectAccept(channel, "the layout");
+        // docs/STREAM.md 6: the page streams, each tied to this migration by its header
+        List<StreamChannel> channels = new ArrayList<>(List.of(channel));
+        for (int i = 1; i < streams; i++) {
+            StreamChannel c = connect(connector);
+            channels.add(c);
+            extraChannels.add(c);
+            // each stream its share of the limit, and the same stall deadline as stream 0 (watchForStall)
+            StreamWriter w = new StreamWriter(c, layout.guestPageSize(),
+                    new Pacer(share, this::cancelRequested));
+            writers.add(w);
+            w.header(UUID.fromString(id()), i, streams);
+            expectAccept(c, "stream " + i);
         }
         // section 8: dirty logging before hints, so a page hinted free and then written is caught
         vm.dirtyLog().start();
         migration.setAll();
         hints = openHints();
-        BlockViews views = new BlockViews(layout, vm.ram().maxViewBytes(), vm.ram()::view);
-        sender = new PageSender(views, vm.ram(), migration, writer);
+        sender = new PageStreams(layout, vm.ram(), migration, channels, writers, "pagehint-source-" + id().substring(0, 8));
+    }
+
+    private void expectAccept(StreamChannel c, String what) throws IOException {
+        Replies.Reply reply = withTimeout(options.stallTimeout(), () -> Replies.read(c), c);
+        if (reply instanceof Replies.Reply.Reject r) {
+            throw new IOException("the destination rejected the migration: " + r.reason());
+        }
+        if (!(reply instanceof Replies.Reply.Accept)) {
+            throw new IOException("the destination answered " + what + " with " + reply);
+        }
     }
 
     private HintRounds openHints() {
@@ -279,7 +312,7 @@ public final class SourceMigration extends MigrationBase implements Runnable {
         long sent0 = sender.pagesSent();
         // FILL runs carry pages skipped on a hint (a poisoning guest's): counted as skipped, not as zero pages too
         long zero0 = sender.zeroPages();
-        long bytes0 = writer.bytesWritten();
+        long bytes0 = bytesWritten();
         long skipped0 = skippedByHints();
         HintRounds h = hints;
         long dirty = 0;
@@ -312,7 +345,7 @@ public final class SourceMigration extends MigrationBase implements Runnable {
         }
         RoundReport r = new RoundReport(round, Duration.ofNanos(System.nanoTime() - started),
                 sender.pagesSent() - sent0, sender.zeroPages() - zero0,
-                writer.bytesWritten() - bytes0, skippedByHints() - skipped0, dirty);
+                bytesWritten() - bytes0, skippedByHints() - skipped0, dirty);
         rounds.add(r);
         event("round " + round + " done: " + r.pagesSent() + " pages sent, " + r.zeroPages() + " zero, "
                 + r.pagesSkippedByHints() + " skipped by hints, " + dirty + " dirty");
@@ -340,13 +373,16 @@ public final class SourceMigration extends MigrationBase implements Runnable {
         Duration limit = options.stallTimeout();
         Duration every = Duration.ofNanos(Math.max(10_000_000L, Math.min(limit.toNanos() / 4, 1_000_000_000L)));
         scheduleIfNotDone(every, () -> {
-            StreamWriter w = writer;
-            if (w != null && w.stalledNanos() >= limit.toNanos()) {
-                stalled = "the destination took no data for " + limit.toMillis() + " ms (stall timeout): the network"
-                        + " or the destination stalled";
-                LOG.warn("migration {}: {}", id(), stalled);
-                closeQuietly(channel);
-                return;
+            // every stream has the deadline: one that stops moving holds the round, and so the migration
+            for (int i = 0; i < writers.size(); i++) {
+                if (writers.get(i).stalledNanos() >= limit.toNanos()) {
+                    stalled = "the destination took no data " + (writers.size() > 1 ? "on stream " + i + " " : "")
+                            + "for " + limit.toMillis() + " ms (stall timeout): the network or the destination stalled";
+                    LOG.warn("migration {}: {}", id(), stalled);
+                    extraChannels.forEach(MigrationBase::closeQuietly);
+                    closeQuietly(channel);
+                    return;
+                }
             }
             watchForStall();
         });
@@ -408,12 +444,22 @@ public final class SourceMigration extends MigrationBase implements Runnable {
                 LOG.error("could not resume guest {} after the migration failed", vm.id(), e);
             }
         }
+        PageStreams s = sender;
+        if (s != null) {
+            s.close();
+        }
+        extraChannels.forEach(MigrationBase::closeQuietly);
         closeQuietly(channel);
+    }
+
+    private long bytesWritten() {
+        PageStreams s = sender;
+        return s != null ? s.bytesWritten() : writer == null ? 0 : writer.bytesWritten();
     }
 
     private void sendCancel(String reason) {
         StreamWriter w = writer;
-        SocketChannel c = channel;
+        StreamChannel c = channel;
         synchronized (handover) {
             if (w == null || c == null || !c.isOpen() || committed || cancelSent) {
                 return;
@@ -435,23 +481,18 @@ public final class SourceMigration extends MigrationBase implements Runnable {
         }
         // a round that is blocked writing to a destination that stopped reading cannot see the
         // flag: close the connection if the migration has not ended by itself shortly
-        scheduleIfNotDone(Duration.ofSeconds(2), () -> closeQuietly(channel));
+        scheduleIfNotDone(Duration.ofSeconds(2), () -> {
+            closeQuietly(connecting);
+            extraChannels.forEach(MigrationBase::closeQuietly);
+            closeQuietly(channel);
+        });
     }
 
-    private SocketChannel connect() throws IOException {
-        SocketChannel c = SocketChannel.open();
-        try {
-            c.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            c.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
-            withTimeout(options.connectTimeout(), () -> {
-                c.connect(destination);
-                return null;
-            }, c);
-            return c;
-        } catch (IOException | RuntimeException e) {
-            c.close();
-            throw new IOException("cannot reach the destination at " + destination + ": " + describe(e), e);
-        }
+    /** One connection: TCP, and TLS when the options name credentials. */
+    private StreamChannel connect(Connector connector) throws IOException {
+        StreamChannel c = connector.connect(raw -> connecting = raw);
+        connecting = null;
+        return c;
     }
 
     private long skippedByHints() {
@@ -461,7 +502,7 @@ public final class SourceMigration extends MigrationBase implements Runnable {
 
     @Override
     protected MigrationEvent progress(String message) {
-        long bytes = writer == null ? 0 : writer.bytesWritten();
+        long bytes = bytesWritten();
         long pagesSent = sender == null ? 0 : sender.pagesSent();
         return new MigrationEvent(id(), MigrationRole.SOURCE, phase(), round, bytes, pagesSent,
                 pagesLeft < 0 ? migration.remaining() : pagesLeft, rate(bytes), skippedByHints(), Instant.now(), message);
@@ -475,7 +516,7 @@ public final class SourceMigration extends MigrationBase implements Runnable {
         long zero = sender == null ? 0 : sender.zeroPages();
         return new MigrationReport(id(), MigrationRole.SOURCE, outcome, failure, elapsed(),
                 setupNanos < 0 ? elapsed() : Duration.ofNanos(setupNanos), Duration.ofNanos(downtimeNanos), round,
-                writer == null ? 0 : writer.bytesWritten(), pagesSent, zero, skippedByHints(), hr, selfCheck, rounds);
+                bytesWritten(), pagesSent, zero, skippedByHints(), hr, selfCheck, rounds);
     }
 
     /** Thrown at a checkpoint after cancel() was called. */

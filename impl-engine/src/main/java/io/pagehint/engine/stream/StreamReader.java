@@ -41,6 +41,11 @@ public final class StreamReader {
      * watch on idleness alone never catches.
      */
     private volatile long readingSinceNanos;
+    private int version;
+    private int streamIndex;
+    private int streamCount = 1;
+    /** A stream other than the first of several: PAGES and DONE only (section 6). */
+    private boolean pageStream;
 
     public StreamReader(ReadableByteChannel in) {
         this.in = in;
@@ -71,7 +76,10 @@ public final class StreamReader {
         readingSinceNanos = 0;
     }
 
-    /** Reads and checks the stream header; returns the migration id. */
+    /**
+     * Reads and checks the stream header, version 1 (one stream) or 2 (stream i of n); returns the
+     * migration id.
+     */
     public UUID readHeader() throws IOException {
         // the handshake's deadline runs on until LAYOUT has been read
         beginRead();
@@ -84,17 +92,67 @@ public final class StreamReader {
         if (!Arrays.equals(magic, StreamFormat.MAGIC)) {
             throw new StreamFormatException("not a pagehint migration stream (bad magic)");
         }
-        int version = h.getShort() & 0xFFFF;
-        if (version != StreamFormat.VERSION) {
+        version = h.getShort() & 0xFFFF;
+        if (version != StreamFormat.VERSION && version != StreamFormat.VERSION_STREAMS) {
             throw new StreamFormatException("stream version " + version + " is not supported (this end speaks "
-                    + StreamFormat.VERSION + ")");
+                    + StreamFormat.VERSION + " and " + StreamFormat.VERSION_STREAMS + ")");
         }
         int headerLength = h.getShort() & 0xFFFF;
         int flags = h.getInt();
-        if (headerLength != StreamFormat.HEADER_LENGTH || flags != 0) {
-            throw new StreamFormatException("bad stream header: length " + headerLength + ", flags " + flags);
+        int expectedLength = version == StreamFormat.VERSION ? StreamFormat.HEADER_LENGTH : StreamFormat.HEADER_LENGTH_STREAMS;
+        if (headerLength != expectedLength || flags != 0) {
+            throw new StreamFormatException("bad stream header: version " + version + ", length " + headerLength
+                    + ", flags " + flags);
         }
-        return new UUID(h.getLong(), h.getLong());
+        UUID id = new UUID(h.getLong(), h.getLong());
+        if (version == StreamFormat.VERSION_STREAMS) {
+            ByteBuffer more = ByteBuffer.allocate(StreamFormat.HEADER_LENGTH_STREAMS - StreamFormat.HEADER_LENGTH);
+            readFully(more);
+            more.flip();
+            crc.update(more.duplicate());
+            streamIndex = more.getShort() & 0xFFFF;
+            streamCount = more.getShort() & 0xFFFF;
+            int reserved = more.getInt();
+            if (streamCount < 1 || streamCount > StreamFormat.MAX_STREAMS || streamIndex >= streamCount || reserved != 0) {
+                throw new StreamFormatException("bad stream header: stream " + streamIndex + " of " + streamCount
+                        + " (1.." + StreamFormat.MAX_STREAMS + " streams), reserved " + reserved);
+            }
+        }
+        return id;
+    }
+
+    /** The header's version: 1 or 2. */
+    public int version() {
+        return version;
+    }
+
+    /** Which stream of the migration this is: 0 for version 1. */
+    public int streamIndex() {
+        return streamIndex;
+    }
+
+    /** How many streams the migration has: 1 for version 1. */
+    public int streamCount() {
+        return streamCount;
+    }
+
+    /**
+     * Makes this a page stream (stream 1 and up) of a migration whose first stream carried
+     * {@code accepted}: it may hold only PAGES, then DONE.
+     */
+    public void pageStreamOf(GuestMemoryLayout accepted) {
+        if (streamIndex == 0) {
+            throw new IllegalStateException("stream 0 carries its own LAYOUT");
+        }
+        pageStream = true;
+        setLayout(accepted);
+        // a page stream's handshake is its header alone: from here its deadlines are per record
+        endRead();
+    }
+
+    /** The pages of each kind this stream has carried so far. */
+    public EndTotals ownTotals() {
+        return new EndTotals(round, dataPages, zeroPages, fillPages, (int) crc.getValue());
     }
 
     /** The layout, once the LAYOUT record has been read. */
@@ -111,7 +169,7 @@ public final class StreamReader {
             throw new IllegalStateException("the data of the last PAGES record has not been read");
         }
         if (ended) {
-            throw new StreamFormatException("record after COMMIT or CANCEL");
+            throw new StreamFormatException("record after COMMIT, CANCEL or DONE");
         }
         beginRead();
         StreamRecord r = readRecord();
@@ -134,7 +192,11 @@ public final class StreamReader {
         if (flags != 0 || reserved != 0) {
             throw new StreamFormatException("record type 0x" + Integer.toHexString(type) + " has flags or reserved bits set");
         }
+        if (pageStream && type != StreamFormat.TYPE_PAGES && type != StreamFormat.TYPE_DONE) {
+            throw new StreamFormatException("record type 0x" + Integer.toHexString(type) + " on page stream " + streamIndex);
+        }
         return switch (type) {
+            case StreamFormat.TYPE_DONE -> readDone(length, crcBefore);
             case StreamFormat.TYPE_LAYOUT -> readLayout(length);
             case StreamFormat.TYPE_ROUND -> readRound(length);
             case StreamFormat.TYPE_PAGES -> readPages(length);
@@ -174,12 +236,16 @@ public final class StreamReader {
             throw new StreamFormatException("a second LAYOUT record");
         }
         ByteBuffer b = readBody(length, StreamFormat.MAX_LAYOUT_BODY, "LAYOUT");
-        layout = LayoutCodec.decode(b);
+        setLayout(LayoutCodec.decode(b));
+        return new StreamRecord.Layout(layout);
+    }
+
+    private void setLayout(GuestMemoryLayout l) {
+        layout = l;
         blockPages = new long[layout.blocks().size()];
         for (int i = 0; i < blockPages.length; i++) {
             blockPages[i] = layout.blocks().get(i).pages(layout.guestPageSize());
         }
-        return new StreamRecord.Layout(layout);
     }
 
     private StreamRecord readRound(long length) throws IOException {
@@ -208,7 +274,7 @@ public final class StreamReader {
     private StreamRecord readPages(long length) throws IOException {
         requireLayout("PAGES");
         requireBeforeEnd("PAGES");
-        if (round == 0) {
+        if (round == 0 && !pageStream) {
             throw new StreamFormatException("PAGES before the first ROUND");
         }
         int pageSize = layout.guestPageSize();
@@ -247,6 +313,12 @@ public final class StreamReader {
             }
             if (reserved != 0 || (kind != PageRun.Kind.FILL && fill != 0)) {
                 throw new StreamFormatException("run " + first + "+" + count + " has reserved bits set");
+            }
+            if (streamCount > 1 && (first / StreamFormat.UNIT_PAGES != (first + count - 1) / StreamFormat.UNIT_PAGES
+                    || StreamFormat.streamOf(first, streamCount) != streamIndex)) {
+                // a page travels on one stream only: that is what keeps its copies in order
+                throw new StreamFormatException("run " + first + "+" + count + " does not belong on stream " + streamIndex
+                        + " of " + streamCount);
             }
             switch (kind) {
                 case DATA -> dataInRuns += count;
@@ -291,7 +363,8 @@ public final class StreamReader {
         if (reserved != 0) {
             throw new StreamFormatException("END has reserved bits set");
         }
-        if (rounds != round || data != dataPages || zero != zeroPages || fill != fillPages) {
+        // with several streams the totals are the migration's: the destination adds up the streams
+        if (rounds != round || (streamCount == 1 && (data != dataPages || zero != zeroPages || fill != fillPages))) {
             throw new StreamFormatException("END totals (rounds " + rounds + ", data " + data + ", zero " + zero
                     + ", fill " + fill + ") differ from what arrived (" + round + ", " + dataPages + ", "
                     + zeroPages + ", " + fillPages + ")");
@@ -302,6 +375,34 @@ public final class StreamReader {
         }
         endSeen = true;
         return new StreamRecord.End(new EndTotals((int) rounds, data, zero, fill, sentCrc));
+    }
+
+    private StreamRecord readDone(long length, int crcBefore) throws IOException {
+        if (!pageStream) {
+            throw new StreamFormatException("DONE on stream " + streamIndex + " (only page streams end with DONE)");
+        }
+        if (length != StreamFormat.DONE_BODY) {
+            throw new StreamFormatException("DONE body is " + length + " bytes");
+        }
+        ByteBuffer b = readBody(length, StreamFormat.DONE_BODY, "DONE");
+        long data = Wire.u64(b, "dataPages");
+        long zero = Wire.u64(b, "zeroPages");
+        long fill = Wire.u64(b, "fillPages");
+        int sentCrc = b.getInt();
+        int reserved = b.getInt();
+        if (reserved != 0) {
+            throw new StreamFormatException("DONE has reserved bits set");
+        }
+        if (data != dataPages || zero != zeroPages || fill != fillPages) {
+            throw new StreamFormatException("DONE totals of stream " + streamIndex + " (data " + data + ", zero " + zero
+                    + ", fill " + fill + ") differ from what arrived (" + dataPages + ", " + zeroPages + ", " + fillPages + ")");
+        }
+        if (sentCrc != crcBefore) {
+            throw new StreamFormatException("stream " + streamIndex + " CRC-32C " + Integer.toHexString(crcBefore)
+                    + " differs from the source's " + Integer.toHexString(sentCrc));
+        }
+        ended = true;
+        return new StreamRecord.Done(new EndTotals(0, data, zero, fill, sentCrc));
     }
 
     private void requireBeforeEnd(String record) throws StreamFormatException {

@@ -22,6 +22,10 @@ public sealed interface StreamRecord {
     record End(EndTotals totals) implements StreamRecord {
     }
 
+    /** The end of a page stream, with its totals (section 6). */
+    record Done(EndTotals totals) implements StreamRecord {
+    }
+
     /** The source hands the guest over. */
     record Commit() implements StreamRecord {
     }

@@ -57,11 +57,36 @@ public final class StreamWriter {
         return t == 0 ? 0 : Math.max(0, System.nanoTime() - t);
     }
 
+    public long dataPages() {
+        return dataPages;
+    }
+
+    public long zeroPages() {
+        return zeroPages;
+    }
+
+    public long fillPages() {
+        return fillPages;
+    }
+
+    /** The header of the only stream of a migration: version 1. */
     public void header(UUID migrationId) throws IOException, InterruptedException {
+        header(migrationId, 0, 1);
+    }
+
+    /**
+     * The header of stream {@code index} of {@code count}: version 1 when the migration has one
+     * stream (so a destination that speaks only version 1 still takes it), version 2 otherwise.
+     */
+    public void header(UUID migrationId, int index, int count) throws IOException, InterruptedException {
+        boolean several = count > 1;
         meta.clear();
-        meta.put(StreamFormat.MAGIC).putShort((short) StreamFormat.VERSION)
-                .putShort((short) StreamFormat.HEADER_LENGTH).putInt(0)
+        meta.put(StreamFormat.MAGIC).putShort((short) (several ? StreamFormat.VERSION_STREAMS : StreamFormat.VERSION))
+                .putShort((short) (several ? StreamFormat.HEADER_LENGTH_STREAMS : StreamFormat.HEADER_LENGTH)).putInt(0)
                 .putLong(migrationId.getMostSignificantBits()).putLong(migrationId.getLeastSignificantBits());
+        if (several) {
+            meta.putShort((short) index).putShort((short) count).putInt(0);
+        }
         writeMeta();
     }
 
@@ -137,13 +162,27 @@ public final class StreamWriter {
 
     /** Writes END with the totals and the CRC of everything before it. */
     public EndTotals end() throws IOException, InterruptedException {
-        EndTotals totals = new EndTotals(round, dataPages, zeroPages, fillPages, (int) crc.getValue());
+        return end(dataPages, zeroPages, fillPages);
+    }
+
+    /** Writes END with the migration's totals over all its streams, and this stream's CRC. */
+    public EndTotals end(long allData, long allZero, long allFill) throws IOException, InterruptedException {
+        EndTotals totals = new EndTotals(round, allData, allZero, allFill, (int) crc.getValue());
         meta.clear();
         recordHeader(StreamFormat.TYPE_END, StreamFormat.END_BODY);
         meta.putInt(totals.rounds()).putLong(totals.dataPages()).putLong(totals.zeroPages())
                 .putLong(totals.fillPages()).putInt(totals.crc32c()).putInt(0);
         writeMeta();
         return totals;
+    }
+
+    /** Ends a page stream (stream 1 and up) with its own totals and CRC. */
+    public void done() throws IOException, InterruptedException {
+        int c = (int) crc.getValue();
+        meta.clear();
+        recordHeader(StreamFormat.TYPE_DONE, StreamFormat.DONE_BODY);
+        meta.putLong(dataPages).putLong(zeroPages).putLong(fillPages).putInt(c).putInt(0);
+        writeMeta();
     }
 
     private void recordHeader(int type, long bodyLength) {

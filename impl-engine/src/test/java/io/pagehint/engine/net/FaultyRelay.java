@@ -9,7 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A relay between a source and a destination for one connection, with the faults of a real
@@ -22,12 +22,11 @@ public final class FaultyRelay implements AutoCloseable {
 
     private final ServerSocket server;
     private final InetSocketAddress target;
-    private final long sourceBytes;
+    /** Per connection, in the order they arrive; the last applies to any later one. */
+    private final long[] sourceBytes;
     private final long replyBytes;
     private final boolean holdDestinationOpen;
     private final List<Socket> sockets = new ArrayList<>();
-    /** Set once the source's bytes stop being carried: from then on the link carries nothing, not even a close. */
-    private volatile boolean stalled;
 
     /**
      * @param sourceBytes         bytes of the source's stream carried before the link stalls (Long.MAX_VALUE: all)
@@ -36,12 +35,21 @@ public final class FaultyRelay implements AutoCloseable {
      */
     public FaultyRelay(InetSocketAddress target, long sourceBytes, long replyBytes, boolean holdDestinationOpen)
             throws IOException {
+        this(target, new long[] {sourceBytes}, replyBytes, holdDestinationOpen);
+    }
+
+    /**
+     * A relay for each connection the source opens (a migration with several streams), each with
+     * its own faults: {@code sourceBytes[i]} for the i-th connection, the last for any after it.
+     */
+    public FaultyRelay(InetSocketAddress target, long[] sourceBytes, long replyBytes, boolean holdDestinationOpen)
+            throws IOException {
         this.target = target;
         this.sourceBytes = sourceBytes;
         this.replyBytes = replyBytes;
         this.holdDestinationOpen = holdDestinationOpen;
-        this.server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        CompletableFuture.runAsync(this::relay);
+        this.server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+        start(this::relay);
     }
 
     public InetSocketAddress address() {
@@ -50,21 +58,32 @@ public final class FaultyRelay implements AutoCloseable {
 
     private void relay() {
         try {
-            Socket source = server.accept();
-            Socket destination = new Socket(target.getAddress(), target.getPort());
-            synchronized (sockets) {
-                sockets.add(source);
-                sockets.add(destination);
+            for (int i = 0; ; i++) {
+                Socket source = server.accept();
+                Socket destination = new Socket(target.getAddress(), target.getPort());
+                synchronized (sockets) {
+                    sockets.add(source);
+                    sockets.add(destination);
+                }
+                long limit = sourceBytes[Math.min(i, sourceBytes.length - 1)];
+                // set once the source's bytes stop being carried: from then on this link carries nothing, not even a close
+                AtomicBoolean stalled = new AtomicBoolean();
+                start(() -> pump(destination, source, replyBytes, false, stalled));
+                start(() -> pump(source, destination, limit, true, stalled));
             }
-            CompletableFuture.runAsync(() -> pump(destination, source, replyBytes, false));
-            pump(source, destination, sourceBytes, true);
         } catch (IOException ignored) {
             // closed by the test
         }
     }
 
+    private static void start(Runnable r) {
+        Thread t = new Thread(r, "faulty-relay");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Copies {@code from} to {@code to} up to {@code limit} bytes; then stalls (source) or swallows (replies). */
-    private void pump(Socket from, Socket to, long limit, boolean fromSource) {
+    private void pump(Socket from, Socket to, long limit, boolean fromSource, AtomicBoolean stalled) {
         byte[] buf = new byte[65536];
         long carried = 0;
         try {
@@ -72,21 +91,21 @@ public final class FaultyRelay implements AutoCloseable {
             OutputStream out = to.getOutputStream();
             while (true) {
                 if (fromSource && carried >= limit) {
-                    stalled = true;
+                    stalled.set(true);
                     return; // a stalled link: nothing more is read, the source's writes fill up and block
                 }
                 int n = in.read(buf, 0, fromSource ? (int) Math.min(buf.length, limit - carried) : buf.length);
                 if (n < 0) {
                     break;
                 }
-                int pass = stalled ? 0 : (int) Math.max(0, Math.min(n, limit - carried));
+                int pass = stalled.get() ? 0 : (int) Math.max(0, Math.min(n, limit - carried));
                 if (pass > 0) {
                     out.write(buf, 0, pass);
                 }
                 carried += n;
             }
             // a broken direction carries no close either: the far end learns only from its own deadline
-            boolean broken = stalled || (!fromSource && carried > limit);
+            boolean broken = stalled.get() || (!fromSource && carried > limit);
             if (!(fromSource && holdDestinationOpen) && !broken) {
                 to.close();
             }

@@ -96,4 +96,35 @@ class BenchSmokeIT {
         assertThat(chart.getWidth()).isGreaterThan(500);
         assertThat(chart.getHeight()).isGreaterThan(500);
     }
+    /** Issue 12: TLS and two streams beside plain single-stream runs, the pipeline limit at 1 and 2 streams, and their targets. */
+    @Test
+    void tlsAndTwoStreamsAreMeasuredBesidePlainOne() throws Exception {
+        Path json = dir.resolve("tls.json");
+        int exit;
+        String errors;
+        try (PagehintProcess bench = PagehintProcess.start(dir, "bench-tls", List.of(), List.of("bench", "--ram", "256M",
+                "--scenarios", "used-then-freed", "--tls", "both", "--streams", "1,2", "--repeat", "1", "--no-warm-up",
+                "--json", json.toString()))) {
+            exit = bench.await(Duration.ofMinutes(6));
+            errors = bench.errors();
+        }
+        assertThat(exit).as(errors).isZero();
+        JsonObject results = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8)).getAsJsonObject();
+        JsonObject pipeline = results.getAsJsonObject("limits").getAsJsonObject("pipelineBytesPerSecondByStreams");
+        assertThat(pipeline.get("1").getAsDouble()).isPositive();
+        assertThat(pipeline.get("2").getAsDouble()).isPositive();
+        List<JsonObject> runs = results.getAsJsonArray("runs").asList().stream().map(JsonElement::getAsJsonObject).toList();
+        assertThat(runs).extracting(r -> (r.get("tls").getAsBoolean() ? "tls" : "plain") + " x" + r.get("streams").getAsInt()
+                + " " + r.get("variant").getAsString())
+                .containsExactly("plain x1 legacy", "plain x1 hinted", "tls x1 legacy", "tls x1 hinted",
+                        "plain x2 legacy", "plain x2 hinted", "tls x2 legacy", "tls x2 hinted");
+        for (JsonObject run : runs) {
+            assertThat(run.get("succeeded").getAsBoolean()).as(run.get("label") + ": " + run.get("failure")).isTrue();
+            assertThat(run.get("selfCheckPassed").getAsBoolean()).isTrue();
+        }
+        assertThat(results.getAsJsonArray("targets").asList()).extracting(t -> t.getAsJsonObject().get("name").getAsString())
+                .anyMatch(n -> n.startsWith("TLS hinted time / plaintext"))
+                .anyMatch(n -> n.startsWith("legacy rate / pipeline limit"))
+                .anyMatch(n -> n.startsWith("legacy rate 2 streams / 1"));
+    }
 }

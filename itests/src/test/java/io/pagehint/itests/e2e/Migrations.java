@@ -65,9 +65,16 @@ final class Migrations implements AutoCloseable {
      */
     Outcome migrate(String name, MachineSpec machine, String channel, boolean driver, List<String> guestArgs,
                     List<String> migrateArgs, List<String> sourceJvmArgs, boolean settle) throws IOException, InterruptedException {
+        return migrate(name, machine, channel, driver, guestArgs, migrateArgs, sourceJvmArgs, settle, List.of());
+    }
+
+    /** Like the others, with more {@code receive} options for the destination ({@code --tls-creds DIR}, say). */
+    Outcome migrate(String name, MachineSpec machine, String channel, boolean driver, List<String> guestArgs,
+                    List<String> migrateArgs, List<String> sourceJvmArgs, boolean settle, List<String> receiveArgs)
+            throws IOException, InterruptedException {
         String transport = channel.equals("none") ? null : channel;
         try (GuestRun guest = GuestRun.start(dir, name + "-guest", machine, driver ? transport : null, guestArgs, List.of());
-             DestinationRun destination = DestinationRun.start(dir, name + "-destination", machine, List.of())) {
+             DestinationRun destination = DestinationRun.start(dir, name + "-destination", machine, List.of(), receiveArgs)) {
             if (settle) {
                 guest.awaitSettled(Duration.ofMinutes(2));
             } else {

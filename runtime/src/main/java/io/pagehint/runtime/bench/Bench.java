@@ -74,7 +74,8 @@ public final class Bench {
             err.println("warming up: idle migrations of the same size, not recorded");
             err.flush();
             BenchSettings idle = new BenchSettings(settings.machine(), List.of(Scenario.IDLE), settings.channels(), false, 1, 1,
-                    settings.seed(), settings.churnRate(), false, settings.workDir(), settings.childJvmArgs());
+                    settings.seed(), settings.churnRate(), false, settings.workDir(), settings.childJvmArgs(),
+                    List.of(Transport.PLAIN));
             MigrationRunner warm = new MigrationRunner(context, engine, idle, work);
             List<Cell> cells = idle.cells();
             warmUp(warm, cells.get(0), Variant.LEGACY, err);
@@ -84,11 +85,12 @@ public final class Bench {
                 }
             }
         }
-        PhysicalLimits.Limits limits = limits(settings.machine().ramBytes(), work);
-        err.printf(Locale.ROOT, "limits: loopback TCP %s, zero scan %s, fresh memory %s%n",
+        PhysicalLimits.Limits limits = limits(settings.machine().ramBytes(), work, settings.streamCounts());
+        err.printf(Locale.ROOT, "limits: loopback TCP %s, zero scan %s, fresh memory %s, %s%n",
                 Targets.gb(limits.loopbackBytesPerSecond()), Targets.gb(limits.zeroScanBytesPerSecond()),
-                Targets.gb(limits.freshMemoryBytesPerSecond()));
-        MigrationRunner runner = new MigrationRunner(context, engine, settings, work);
+                Targets.gb(limits.freshMemoryBytesPerSecond()), BenchTable.pipelines(limits));
+        BenchCredentials.Folders tls = settings.anyTls() ? BenchCredentials.create(work) : null;
+        MigrationRunner runner = new MigrationRunner(context, engine, settings, work, tls);
         List<RunRecord> runs = new ArrayList<>();
         for (Cell c : settings.cells()) {
             for (int rep = 1; rep <= settings.repeat(); rep++) {
@@ -113,14 +115,26 @@ public final class Bench {
      * scanning) {@code bytes}, and one fill of fresh memory of {@code bytes} (at most 2 GiB) in
      * the work folder.
      */
-    private static PhysicalLimits.Limits limits(long bytes, Path work) throws IOException, InterruptedException {
+    private static PhysicalLimits.Limits limits(long bytes, Path work, List<Integer> streamCounts)
+            throws IOException, InterruptedException {
         double[] loopback = new double[LIMIT_MEASUREMENTS];
         double[] scan = new double[LIMIT_MEASUREMENTS];
         for (int i = 0; i < LIMIT_MEASUREMENTS; i++) {
             loopback[i] = PhysicalLimits.loopback(bytes);
             scan[i] = PhysicalLimits.zeroScan(bytes);
         }
+        // the pipeline moves the guest's whole RAM (not a sample): at 1 stream and at each count asked for
+        java.util.SortedMap<Integer, Double> pipeline = new java.util.TreeMap<>();
+        java.util.Set<Integer> counts = new java.util.TreeSet<>(streamCounts);
+        counts.add(1);
+        for (int n : counts) {
+            double[] p = new double[LIMIT_MEASUREMENTS];
+            for (int i = 0; i < LIMIT_MEASUREMENTS; i++) {
+                p[i] = PhysicalLimits.pipeline(work, bytes, n);
+            }
+            pipeline.put(n, Results.median(p).orElseThrow());
+        }
         return new PhysicalLimits.Limits(Results.median(loopback).orElseThrow(), Results.median(scan).orElseThrow(),
-                PhysicalLimits.freshMemory(work, Math.min(bytes, MAX_FRESH_FILL)));
+                PhysicalLimits.freshMemory(work, Math.min(bytes, MAX_FRESH_FILL)), pipeline);
     }
 }

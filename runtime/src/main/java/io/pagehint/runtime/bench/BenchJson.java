@@ -34,6 +34,14 @@ final class BenchJson {
         settings.addProperty("vcpus", s.vcpus());
         settings.addProperty("seed", s.seed());
         settings.addProperty("churnRate", s.churnRate());
+        JsonArray transports = new JsonArray();
+        for (Transport t : s.transports()) {
+            JsonObject to = new JsonObject();
+            to.addProperty("tls", t.tls());
+            to.addProperty("streams", t.streams());
+            transports.add(to);
+        }
+        settings.add("transports", transports);
         o.add("settings", settings);
 
         JsonObject m = new JsonObject();
@@ -50,6 +58,9 @@ final class BenchJson {
         limits.addProperty("loopbackBytesPerSecond", results.limits().loopbackBytesPerSecond());
         limits.addProperty("zeroScanBytesPerSecond", results.limits().zeroScanBytesPerSecond());
         limits.addProperty("freshMemoryBytesPerSecond", results.limits().freshMemoryBytesPerSecond());
+        JsonObject pipeline = new JsonObject();
+        results.limits().pipelineBytesPerSecond().forEach((n, v) -> pipeline.addProperty(Integer.toString(n), v));
+        limits.add("pipelineBytesPerSecondByStreams", pipeline);
         o.add("limits", limits);
 
         JsonArray cells = new JsonArray();
@@ -101,6 +112,8 @@ final class BenchJson {
         o.addProperty("scenario", c.scenario().cliName());
         o.addProperty("channel", c.channelName());
         o.addProperty("initOnAlloc", c.initOnAlloc());
+        o.addProperty("tls", c.transport().tls());
+        o.addProperty("streams", c.transport().streams());
         return o;
     }
 

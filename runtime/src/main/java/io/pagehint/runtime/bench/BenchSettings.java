@@ -19,12 +19,14 @@ import java.util.List;
  * @param warmUp        first run one unrecorded idle pair of the same size, so the source's JIT is warm for the first measured run
  * @param workDir       where guest RAM files go (tmpfs)
  * @param childJvmArgs  JVM options for the guest and destination processes (a profiler, say)
+ * @param transports    how the migrations travel (plain or TLS, streams): each scenario and channel runs over each
  */
 public record BenchSettings(MachineSpec machine, List<Scenario> scenarios, List<HintChannel.Kind> channels,
                             boolean initOnAllocToo, int repeat, int vcpus, long seed, int churnRate, boolean warmUp,
-                            Path workDir, List<String> childJvmArgs) {
+                            Path workDir, List<String> childJvmArgs, List<Transport> transports) {
 
     public BenchSettings {
+        transports = transports == null || transports.isEmpty() ? List.of(Transport.PLAIN) : List.copyOf(transports);
         scenarios = List.copyOf(scenarios);
         channels = List.copyOf(channels);
         childJvmArgs = List.copyOf(childJvmArgs);
@@ -33,12 +35,24 @@ public record BenchSettings(MachineSpec machine, List<Scenario> scenarios, List<
         }
     }
 
+    /** Whether any cell goes over TLS: then the bench makes a credentials folder. */
+    public boolean anyTls() {
+        return transports.stream().anyMatch(Transport::tls);
+    }
+
+    /** The stream counts of the transports, for the pipeline limit. */
+    public List<Integer> streamCounts() {
+        return transports.stream().map(Transport::streams).distinct().sorted().toList();
+    }
+
     /** Every cell, in the order they run: per scenario, the chosen channels, then init-on-alloc over both. */
     public List<Cell> cells() {
         List<Cell> cells = new java.util.ArrayList<>();
         for (Scenario s : scenarios) {
-            for (HintChannel.Kind k : channels) {
-                cells.add(new Cell(s, k, false));
+            for (Transport t : transports) {
+                for (HintChannel.Kind k : channels) {
+                    cells.add(new Cell(s, k, false, t));
+                }
             }
             if (initOnAllocToo) {
                 for (HintChannel.Kind k : HintChannel.Kind.values()) {

@@ -27,6 +27,7 @@ final class BenchTable {
                         + "one core filling fresh memory (pwrite to a new tmpfs file) %s%n",
                 Targets.gb(results.limits().loopbackBytesPerSecond()), Targets.gb(results.limits().zeroScanBytesPerSecond()),
                 Targets.gb(results.limits().freshMemoryBytesPerSecond()));
+        out.println("physical limits: " + pipelines(results.limits()));
         out.println("medians of the runs that succeeded; migration = request to last page sent (the destination's "
                 + "self-check is not in it); ratios = median over pairs of hinted / legacy");
         String head = "%-34s %-18s %5s" + " %12s".repeat(COLUMNS.size()) + "%n";
@@ -91,5 +92,16 @@ final class BenchTable {
             case SENDING_RATE -> Targets.gb(x);
             default -> String.format(Locale.ROOT, "%.0f", x);
         };
+    }
+
+    /** "pipeline (loopback TCP into fresh tmpfs, guest RAM's worth): 1 stream 1.10 GB/s, 2 streams 1.60 GB/s". */
+    static String pipelines(PhysicalLimits.Limits limits) {
+        StringBuilder b = new StringBuilder("pipeline (loopback TCP + pwrite into a new tmpfs file, the guest's RAM):");
+        limits.pipelineBytesPerSecond().forEach((n, v) -> b.append(' ').append(n).append(n == 1 ? " stream " : " streams ")
+                .append(Targets.gb(v)).append(','));
+        if (b.charAt(b.length() - 1) == ',') {
+            b.setLength(b.length() - 1);
+        }
+        return b.toString();
     }
 }

@@ -7,11 +7,16 @@ import io.pagehint.runtime.migration.HintChannel;
  * boots with init-on-alloc. Its legacy runs use no channel at all, but are run beside the hinted
  * ones on an identical guest, so every ratio comes from a pair measured side by side.
  */
-public record Cell(Scenario scenario, HintChannel.Kind channel, boolean initOnAlloc) {
+public record Cell(Scenario scenario, HintChannel.Kind channel, boolean initOnAlloc, Transport transport) {
 
-    /** "idle/serial", "churn/virtio+init-on-alloc". */
+    public Cell(Scenario scenario, HintChannel.Kind channel, boolean initOnAlloc) {
+        this(scenario, channel, initOnAlloc, Transport.PLAIN);
+    }
+
+    /** "idle/serial", "churn/virtio+init-on-alloc", "used-then-freed/serial tls x2". */
     public String label() {
-        return scenario.cliName() + "/" + channelName() + (initOnAlloc ? "+init-on-alloc" : "");
+        return scenario.cliName() + "/" + channelName() + (initOnAlloc ? "+init-on-alloc" : "")
+                + (transport.isPlainSingle() ? "" : " " + transport.label());
     }
 
     public String channelName() {

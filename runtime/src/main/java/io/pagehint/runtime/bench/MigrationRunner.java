@@ -40,8 +40,15 @@ final class MigrationRunner {
     private final MigrationService engine;
     private final BenchSettings settings;
     private final Path work;
+    /** The TLS credentials of the TLS cells, or null. */
+    private final BenchCredentials.Folders tls;
 
     MigrationRunner(CliContext context, MigrationService engine, BenchSettings settings, Path work) {
+        this(context, engine, settings, work, null);
+    }
+
+    MigrationRunner(CliContext context, MigrationService engine, BenchSettings settings, Path work, BenchCredentials.Folders tls) {
+        this.tls = tls;
         this.context = context;
         this.engine = engine;
         this.settings = settings;
@@ -69,7 +76,8 @@ final class MigrationRunner {
         try (GuestRun guest = GuestRun.start(work, name + "-guest", settings.machine(), transport, guestArgs(cell),
                 settings.childJvmArgs());
              DestinationRun destination = DestinationRun.start(work, name + "-destination", settings.machine(),
-                     settings.childJvmArgs())) {
+                     settings.childJvmArgs(), cell.transport().tls()
+                             ? List.of("--tls-creds", tls.destination().toString()) : List.of())) {
             guest.awaitSettled(SETTLE);
             if (cell.scenario() == Scenario.CHURN) {
                 // the load must be under way, page cache and all, as a compile is when its guest is migrated
@@ -87,7 +95,9 @@ final class MigrationRunner {
             try (GuestAttachment attached = GuestAttachment.attach(context, guest.files(), hints);
                  PeakRss destinationRss = new PeakRss(destinationPid)) {
                 MigrationOptions options = MigrationOptions.builder().useHints(kind != null)
-                        .hintTransport(kind == null ? null : kind.transport()).dropPageCache(variant.dropCache()).build();
+                        .hintTransport(kind == null ? null : kind.transport()).dropPageCache(variant.dropCache())
+                        .tlsCredentials(cell.transport().tls() ? tls.source() : null)
+                        .streams(cell.transport().streams()).build();
                 long guestRam = ProcStats.allocatedBytes(guest.files().ramFile());
                 GuestStatus before = guest.status();
                 SentAll sentAll = new SentAll(destinationPid);

@@ -42,7 +42,135 @@ final class PhysicalLimits {
      * @param freshMemoryBytesPerSecond one core writing a new tmpfs file with {@code pwrite}: every page
      *                                  is allocated as it is written, as a destination's RAM is; -1 if not measured
      */
-    record Limits(double loopbackBytesPerSecond, double zeroScanBytesPerSecond, double freshMemoryBytesPerSecond) {
+    record Limits(double loopbackBytesPerSecond, double zeroScanBytesPerSecond, double freshMemoryBytesPerSecond,
+                  java.util.SortedMap<Integer, Double> pipelineBytesPerSecond) {
+
+        Limits(double loopbackBytesPerSecond, double zeroScanBytesPerSecond, double freshMemoryBytesPerSecond) {
+            this(loopbackBytesPerSecond, zeroScanBytesPerSecond, freshMemoryBytesPerSecond, new java.util.TreeMap<>());
+        }
+
+        /** The pipeline limit at {@code streams} streams, or -1 if it was not measured. */
+        double pipeline(int streams) {
+            return pipelineBytesPerSecond.getOrDefault(streams, -1.0);
+        }
+    }
+
+    /** The unit the engine deals pages out in to its streams: 512 pages of 4 KiB (docs/STREAM.md 6). */
+    private static final int UNIT_BYTES = 512 * PAGE;
+
+    /**
+     * The pipeline every destination that writes into fresh memory goes through, as the engine
+     * runs it with {@code streams} streams: per stream a plain sender thread and a receiver thread
+     * over loopback TCP, the receiver writing what it receives with {@code pwrite} into one new
+     * tmpfs file shared by all, at the offsets of its stream's 2 MiB units (the engine's division),
+     * until {@code bytes} (the guest's RAM) have moved. Timed from the first connect to the last
+     * write; the file is deleted afterwards.
+     */
+    static double pipeline(Path dir, long bytes, int streams) throws IOException, InterruptedException {
+        Path file = Files.createTempFile(dir, "limit-", ".pipe");
+        long units = (bytes + UNIT_BYTES - 1) / UNIT_BYTES;
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE);
+             ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress("127.0.0.1", 0), streams);
+            java.util.List<CompletableFuture<Long>> done = new java.util.ArrayList<>();
+            long start = System.nanoTime();
+            for (int i = 0; i < streams; i++) {
+                int stream = i;
+                done.add(CompletableFuture.supplyAsync(() -> send(server, stream, streams, units, bytes), threads(2 * streams)));
+                done.add(CompletableFuture.supplyAsync(() -> receiveInto(server, out, stream, streams, units, bytes), threads(2 * streams)));
+            }
+            long moved = 0;
+            for (int i = 0; i < done.size(); i += 2) {
+                done.get(i).get(10, TimeUnit.MINUTES);
+                moved += done.get(i + 1).get(10, TimeUnit.MINUTES);
+            }
+            long nanos = System.nanoTime() - start;
+            if (moved != bytes) {
+                throw new IOException("the pipeline's receivers wrote " + moved + " bytes of " + bytes);
+            }
+            return bytes / (nanos / 1e9);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("the pipeline measurement failed: " + e.getMessage(), e);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static java.util.concurrent.Executor threads(int n) {
+        return r -> {
+            Thread t = new Thread(r, "pagehint-bench-pipeline");
+            t.setDaemon(true);
+            t.start();
+        };
+    }
+
+    private static long unitBytes(long unit, long bytes) {
+        return Math.min(UNIT_BYTES, bytes - unit * UNIT_BYTES);
+    }
+
+    /** Sends stream {@code stream}'s units, in order, as one sender of the engine would. */
+    private static long send(ServerSocketChannel server, int stream, int streams, long units, long bytes) {
+        ByteBuffer data = ByteBuffer.allocateDirect(IO_BYTES);
+        byte[] noise = new byte[IO_BYTES];
+        ThreadLocalRandom.current().nextBytes(noise);
+        data.put(noise);
+        try (SocketChannel c = SocketChannel.open()) {
+            c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            c.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+            c.connect(server.getLocalAddress());
+            long sent = 0;
+            for (long u = stream; u < units; u += streams) {
+                long left = unitBytes(u, bytes);
+                while (left > 0) {
+                    data.clear().limit((int) Math.min(IO_BYTES, left));
+                    while (data.hasRemaining()) {
+                        int n = c.write(data);
+                        left -= n;
+                        sent += n;
+                    }
+                }
+            }
+            return sent;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Receives one stream and writes it at the offsets of its units: the destination's work, without the stream format. */
+    private static long receiveInto(ServerSocketChannel server, FileChannel out, int stream, int streams, long units, long bytes) {
+        try (SocketChannel in = server.accept()) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(IO_BYTES);
+            long written = 0;
+            long unit = stream;
+            long inUnit = 0;
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                if (n == 0) {
+                    continue;
+                }
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    long room = unitBytes(unit, bytes) - inUnit;
+                    ByteBuffer piece = buf.slice(buf.position(), (int) Math.min(room, buf.remaining()));
+                    long pos = unit * (long) UNIT_BYTES + inUnit;
+                    while (piece.hasRemaining()) {
+                        pos += out.write(piece, pos);
+                    }
+                    int took = (int) Math.min(room, buf.remaining());
+                    buf.position(buf.position() + took);
+                    inUnit += took;
+                    written += took;
+                    if (inUnit == unitBytes(unit, bytes)) {
+                        unit += streams;
+                        inUnit = 0;
+                    }
+                }
+                buf.clear();
+            }
+            return written;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**

@@ -35,12 +35,88 @@ final class Targets {
         t.sentNoSlower();
         t.readyLatency();
         t.destinationRss();
+        t.pipeline();
+        t.tls();
+        t.streams();
         return List.copyOf(t.targets);
     }
 
     private List<Cell> cells(Scenario s, boolean initOnAlloc) {
         return results.settings().cells().stream()
-                .filter(c -> c.scenario() == s && c.initOnAlloc() == initOnAlloc).toList();
+                .filter(c -> c.scenario() == s && c.initOnAlloc() == initOnAlloc && c.transport().isPlainSingle()).toList();
+    }
+
+    /** The cell of {@code c}'s scenario and channel over {@code t}, if the invocation ran it. */
+    private java.util.Optional<Cell> over(Cell c, Transport t) {
+        Cell o = new Cell(c.scenario(), c.channel(), c.initOnAlloc(), t);
+        return results.settings().cells().contains(o) ? java.util.Optional.of(o) : java.util.Optional.empty();
+    }
+
+    /** Issue 12: the legacy engine against the pipeline limit at the same stream count. */
+    private void pipeline() {
+        for (Cell c : results.settings().cells()) {
+            if (c.initOnAlloc() || c.transport().tls() || !c.scenario().expectsSkips() || c.scenario() == Scenario.IDLE) {
+                continue; // an idle guest's legacy run sends zero markers, not pages: no pipeline rate
+            }
+            OptionalDouble rate = results.median(c, Variant.LEGACY, Metric.SENDING_RATE);
+            double limit = results.limits().pipeline(c.transport().streams());
+            if (rate.isPresent() && limit > 0) {
+                double f = rate.getAsDouble() / limit;
+                add("legacy rate / pipeline limit (" + c.label() + ")", ">= 0.70", fmt(f) + " (" + gb(rate.getAsDouble())
+                        + " of " + gb(limit) + " at " + c.transport().streams() + " stream(s))", f >= 0.70);
+            }
+        }
+    }
+
+    /** Issue 12: what TLS costs, pair by pair against the same cell in plain TCP. */
+    private void tls() {
+        for (Cell c : results.settings().cells()) {
+            if (!c.transport().tls()) {
+                continue;
+            }
+            java.util.Optional<Cell> plain = over(c, new Transport(false, c.transport().streams()));
+            if (plain.isEmpty()) {
+                continue;
+            }
+            OptionalDouble tlsHinted = results.median(c, Variant.HINTED, Metric.MIGRATION_MS);
+            OptionalDouble plainHinted = results.median(plain.get(), Variant.HINTED, Metric.MIGRATION_MS);
+            if (tlsHinted.isPresent() && plainHinted.isPresent()) {
+                double f = tlsHinted.getAsDouble() / plainHinted.getAsDouble();
+                add("TLS hinted time / plaintext (" + c.label() + ")", "<= 1.10", fmt(f) + " (" + fmt(tlsHinted.getAsDouble())
+                        + " ms / " + fmt(plainHinted.getAsDouble()) + " ms)", f <= 1.10);
+            }
+            OptionalDouble tlsLegacy = results.median(c, Variant.LEGACY, Metric.SENDING_RATE);
+            OptionalDouble plainLegacy = results.median(plain.get(), Variant.LEGACY, Metric.SENDING_RATE);
+            if (tlsLegacy.isPresent() && plainLegacy.isPresent() && c.scenario() != Scenario.IDLE) {
+                double f = tlsLegacy.getAsDouble() / plainLegacy.getAsDouble();
+                add("TLS legacy rate / plaintext (" + c.label() + ")", ">= 0.65", fmt(f) + " (" + gb(tlsLegacy.getAsDouble())
+                        + " / " + gb(plainLegacy.getAsDouble()) + ")", f >= 0.65);
+            }
+        }
+    }
+
+    /** Issue 12: several streams against one, where the pipeline itself scales 1.3 times. */
+    private void streams() {
+        for (Cell c : results.settings().cells()) {
+            if (c.transport().streams() < 2 || c.scenario() == Scenario.IDLE) {
+                continue;
+            }
+            java.util.Optional<Cell> one = over(c, new Transport(c.transport().tls(), 1));
+            if (one.isEmpty()) {
+                continue;
+            }
+            OptionalDouble many = results.median(c, Variant.LEGACY, Metric.SENDING_RATE);
+            OptionalDouble single = results.median(one.get(), Variant.LEGACY, Metric.SENDING_RATE);
+            double scale = results.limits().pipeline(c.transport().streams()) / results.limits().pipeline(1);
+            if (many.isPresent() && single.isPresent()) {
+                double f = many.getAsDouble() / single.getAsDouble();
+                boolean applies = scale >= 1.3;
+                add("legacy rate " + c.transport().streams() + " streams / 1 (" + c.label() + ")",
+                        applies ? ">= 1.30" : ">= 1.30 where the pipeline scales 1.3x (here " + fmt(scale) + "x: not applicable)",
+                        fmt(f) + " (" + gb(many.getAsDouble()) + " / " + gb(single.getAsDouble()) + "; pipeline "
+                                + fmt(scale) + "x)", applies ? f >= 1.30 : null);
+            }
+        }
     }
 
     private void idle() {

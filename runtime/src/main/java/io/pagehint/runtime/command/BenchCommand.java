@@ -4,6 +4,7 @@ import io.pagehint.api.migration.MigrationService;
 import io.pagehint.runtime.bench.Bench;
 import io.pagehint.runtime.bench.BenchSettings;
 import io.pagehint.runtime.bench.Scenario;
+import io.pagehint.runtime.bench.Transport;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
 import io.pagehint.runtime.cli.Durations;
@@ -77,6 +78,14 @@ public final class BenchCommand implements Callable<Integer>, ProcessOnly {
             description = "A JVM option for the guest and destination processes (e.g. -XX:StartFlightRecording=...); repeatable.")
     List<String> childJvmOptions = new ArrayList<>();
 
+    @Option(names = "--tls", paramLabel = "no|yes|both", defaultValue = "no",
+            description = "Migrate over TLS 1.3 (mutual X.509, credentials made for the run): no, yes, or both side by side (default: ${DEFAULT-VALUE}).")
+    String tls;
+
+    @Option(names = "--streams", split = ",", paramLabel = "<n>", defaultValue = "1",
+            description = "Stream counts, comma-separated, e.g. 1,2; each is run, and the pipeline limit is measured at each (default: ${DEFAULT-VALUE}).")
+    List<Integer> streams;
+
     @Option(names = "--json", paramLabel = "<file>", description = "Write every run, the medians and the targets as JSON.")
     Path json;
 
@@ -99,9 +108,24 @@ public final class BenchCommand implements Callable<Integer>, ProcessOnly {
         BenchSettings settings;
         try {
             List<HintChannel.Kind> kinds = channels.stream().map(HintChannel.Kind::hinting).toList();
+            List<Boolean> tlsModes = switch (tls) {
+                case "no" -> List.of(false);
+                case "yes" -> List.of(true);
+                case "both" -> List.of(false, true);
+                default -> throw new IllegalArgumentException("--tls is no, yes or both, not " + tls);
+            };
+            List<Transport> transports = new ArrayList<>();
+            for (int n : streams) {
+                if (n < 1 || n > io.pagehint.api.migration.MigrationOptions.MAX_STREAMS) {
+                    throw new IllegalArgumentException("--streams takes counts of 1.." + io.pagehint.api.migration.MigrationOptions.MAX_STREAMS);
+                }
+                for (boolean t : tlsModes) {
+                    transports.add(new Transport(t, n));
+                }
+            }
             settings = new BenchSettings(machine.spec(context),
                     scenarios.stream().map(Scenario::of).toList(), kinds, initOnAllocToo, repeat, vcpus, seed,
-                    churnRate, !noWarmUp, dir, childJvmOptions);
+                    churnRate, !noWarmUp, dir, childJvmOptions, transports);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }

@@ -107,6 +107,14 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
+    @Option(names = "--tls-creds", paramLabel = "<dir>",
+            description = "TLS 1.3 with mutual X.509 authentication: a folder with ca-cert.pem, client-cert.pem and client-key.pem (as QEMU's).")
+    Path tlsCreds;
+
+    @Option(names = "--streams", paramLabel = "<n>", defaultValue = "1",
+            description = "Connections that carry the pages, each sent by its own thread (default: ${DEFAULT-VALUE}, at most 16).")
+    int streams;
+
     public MigrateCommand(CliContext context) {
         this.context = context;
     }
@@ -129,6 +137,14 @@ public final class MigrateCommand implements Callable<Integer> {
         // every argument is checked before anything is configured: a wrong one costs one line, no wait
         if (maxRounds < 1) {
             throw new CliException("--max-rounds must be at least 1, not " + maxRounds, PagehintCli.EXIT_USAGE);
+        }
+        if (streams < 1 || streams > MigrationOptions.MAX_STREAMS) {
+            throw new CliException("--streams must be 1.." + MigrationOptions.MAX_STREAMS + ", not " + streams,
+                    PagehintCli.EXIT_USAGE);
+        }
+        if (tlsCreds != null && !java.nio.file.Files.isDirectory(tlsCreds)) {
+            throw new CliException("--tls-creds " + tlsCreds + " is not a folder (ca-cert.pem, client-cert.pem, client-key.pem)",
+                    PagehintCli.EXIT_USAGE);
         }
         if (vm != null) {
             return migrateConfigured();
@@ -189,6 +205,7 @@ public final class MigrateCommand implements Callable<Integer> {
         return MigrationOptions.builder().downtimeLimit(downtime).bandwidthLimit(bandwidth)
                 .maxRounds(maxRounds).autoConverge(!noAutoConverge).dropPageCache(dropCache)
                 .stallTimeout(stallTimeout).resultTimeout(resultTimeout)
+                .tlsCredentials(tlsCreds).streams(streams)
                 .useHints(useHints).hintTransport(transport).build();
     }
 

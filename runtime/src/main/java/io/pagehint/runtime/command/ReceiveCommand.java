@@ -3,6 +3,7 @@ package io.pagehint.runtime.command;
 import io.pagehint.api.migration.IncomingMigration;
 import io.pagehint.api.migration.MigrationReport;
 import io.pagehint.api.migration.MigrationService;
+import io.pagehint.api.migration.ReceiveOptions;
 import io.pagehint.api.vm.IncomingVm;
 import io.pagehint.api.vm.VmProvisioner;
 import io.pagehint.runtime.cli.CliContext;
@@ -18,9 +19,12 @@ import io.pagehint.runtime.migration.ReportJson;
 import io.pagehint.runtime.migration.ReportText;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
@@ -59,6 +63,18 @@ public final class ReceiveCommand implements Callable<Integer>, ProcessOnly {
             description = "Give up if no migration has ended by then (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--tls-creds", paramLabel = "<dir>",
+            description = "TLS 1.3 with mutual X.509 authentication: a folder with ca-cert.pem, server-cert.pem and server-key.pem (as QEMU's).")
+    Path tlsCreds;
+
+    @Option(names = "--tls-authz", paramLabel = "<file>",
+            description = "A file of the client certificate subjects to accept, one RFC 4514 DN a line (e.g. CN=src1,O=example; # comments); without it any certificate the CA signed.")
+    Path tlsAuthz;
+
+    @Option(names = "--allow-plaintext",
+            description = "Listen without TLS on an address that is not loopback (refused otherwise: the stream carries the guest's whole memory).")
+    boolean allowPlaintext;
+
     /** How long a receive that timed out waits for its cancel to clean up (RAM file removed). */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
 
@@ -74,6 +90,12 @@ public final class ReceiveCommand implements Callable<Integer>, ProcessOnly {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
         }
+        // every argument is checked before the guest's RAM file is made
+        if (tlsCreds != null && !Files.isDirectory(tlsCreds)) {
+            throw new CliException("--tls-creds " + tlsCreds + " is not a folder (ca-cert.pem, server-cert.pem, server-key.pem)",
+                    PagehintCli.EXIT_USAGE);
+        }
+        ReceiveOptions options = new ReceiveOptions(tlsCreds, subjects(), allowPlaintext);
         VmProvisioner provisioner = context.await(VmProvisioner.class, null, "VM provisioner");
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
         IncomingVm vm;
@@ -85,11 +107,14 @@ public final class ReceiveCommand implements Callable<Integer>, ProcessOnly {
         IncomingMigration in;
         ProgressLine progress = json ? null : new ProgressLine(context.err(), System.console() != null);
         try {
-            in = engine.receive(address, vm, progress);
+            in = engine.receive(address, vm, options, progress);
         } catch (IOException | RuntimeException e) {
             vm.abandon();
             vm.close();
-            throw new CliException("cannot listen on " + listen + ": " + (e.getMessage() != null ? e.getMessage() : e));
+            String why = e.getMessage() != null ? e.getMessage() : String.valueOf(e);
+            String hint = tlsCreds == null && !allowPlaintext && why.contains("without TLS")
+                    ? " (--tls-creds DIR, or --allow-plaintext)" : "";
+            throw new CliException("cannot listen on " + listen + ": " + why + hint);
         }
         // a progress line, on stderr: stdout carries the report alone (pure JSON with --json)
         context.err().println("listening on " + in.address().getHostString() + ":" + in.address().getPort());
@@ -119,5 +144,30 @@ public final class ReceiveCommand implements Callable<Integer>, ProcessOnly {
             ReportText.print(report, context.out());
         }
         return report.succeeded() ? 0 : 1;
+    }
+
+    /** The subjects of --tls-authz: one DN a line; blank lines and lines starting with # are skipped. */
+    private Set<String> subjects() throws CliException {
+        if (tlsAuthz == null) {
+            return Set.of();
+        }
+        if (tlsCreds == null) {
+            throw new CliException("--tls-authz needs --tls-creds", PagehintCli.EXIT_USAGE);
+        }
+        try {
+            Set<String> out = new LinkedHashSet<>();
+            for (String line : Files.readAllLines(tlsAuthz)) {
+                String t = line.strip();
+                if (!t.isEmpty() && !t.startsWith("#")) {
+                    out.add(t);
+                }
+            }
+            if (out.isEmpty()) {
+                throw new CliException("--tls-authz " + tlsAuthz + " lists no subject", PagehintCli.EXIT_USAGE);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new CliException("cannot read --tls-authz " + tlsAuthz + ": " + e.getMessage(), PagehintCli.EXIT_USAGE);
+        }
     }
 }

@@ -29,10 +29,17 @@ public final class DestinationRun implements AutoCloseable {
 
     public static DestinationRun start(Path dir, String name, MachineSpec machine, List<String> jvmArgs)
             throws IOException, InterruptedException {
+        return start(dir, name, machine, jvmArgs, List.of());
+    }
+
+    /** @param receiveArgs more {@code receive} options ({@code --tls-creds DIR}, say) */
+    public static DestinationRun start(Path dir, String name, MachineSpec machine, List<String> jvmArgs,
+                                       List<String> receiveArgs) throws IOException, InterruptedException {
         Path ram = dir.resolve(name + ".ram");
         List<String> args = new ArrayList<>(List.of("receive", "--listen", "127.0.0.1:0", "--json", "--vm-id", name,
                 "--ram-file", ram.toString()));
         args.addAll(PagehintProcess.machineArgs(machine));
+        args.addAll(receiveArgs);
         PagehintProcess p = PagehintProcess.start(dir, name, jvmArgs, args);
         try {
             String where = p.awaitErrors(LISTENING, Duration.ofSeconds(60)).group(1);
