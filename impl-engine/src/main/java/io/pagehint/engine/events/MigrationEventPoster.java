@@ -27,8 +27,15 @@ public final class MigrationEventPoster implements MigrationListener {
     private record Seen(MigrationPhase phase, int round) {
     }
 
-    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
-    private final Map<String, String> vmIds = new ConcurrentHashMap<>();
+    /**
+     * One end of a migration. Both ends carry the one migration id (STREAM.md), and a runtime that
+     * is source and destination at once (a test, a loopback move) must not mix their phases.
+     */
+    private record End(String migrationId, MigrationRole role) {
+    }
+
+    private final Map<End, Seen> seen = new ConcurrentHashMap<>();
+    private final Map<End, String> vmIds = new ConcurrentHashMap<>();
     private volatile EventAdmin eventAdmin;
 
     public void eventAdmin(EventAdmin admin) {
@@ -49,8 +56,8 @@ public final class MigrationEventPoster implements MigrationListener {
      * @param peer    {@code destination} (source) or {@code listen} (destination), as host:port
      */
     public void started(String migrationId, MigrationRole role, String vmId, String peer) {
-        seen.put(migrationId, new Seen(null, -1));
-        vmIds.put(migrationId, vmId);
+        seen.put(new End(migrationId, role), new Seen(null, -1));
+        vmIds.put(new End(migrationId, role), vmId);
         Map<String, Object> p = common(migrationId, role);
         p.put(role == MigrationRole.SOURCE ? DESTINATION : LISTEN, peer);
         post(STARTED, p);
@@ -62,7 +69,7 @@ public final class MigrationEventPoster implements MigrationListener {
             return; // the report says more: ended()
         }
         Seen now = new Seen(e.phase(), e.round());
-        Seen before = seen.put(e.migrationId(), now);
+        Seen before = seen.put(new End(e.migrationId(), e.role()), now);
         if (before == null) {
             before = new Seen(null, 0);
         }
@@ -81,8 +88,8 @@ public final class MigrationEventPoster implements MigrationListener {
 
     /** The migration ended with {@code r}: HINTS, then ENDED. */
     public void ended(MigrationReport r) {
-        seen.remove(r.migrationId());
-        String vmId = vmIds.remove(r.migrationId());
+        seen.remove(new End(r.migrationId(), r.role()));
+        String vmId = vmIds.remove(new End(r.migrationId(), r.role()));
         Map<String, Object> h = common(r.migrationId(), r.role(), vmId);
         HintReport hints = r.hints();
         h.put(TRANSPORT, hints.transport());
@@ -116,7 +123,7 @@ public final class MigrationEventPoster implements MigrationListener {
     }
 
     private Map<String, Object> progress(MigrationEvent e) {
-        Map<String, Object> p = common(e.migrationId(), e.role(), vmIds.get(e.migrationId()));
+        Map<String, Object> p = common(e.migrationId(), e.role(), vmIds.get(new End(e.migrationId(), e.role())));
         p.put(PHASE_NAME, e.phase().name());
         p.put(ROUND_NUMBER, e.round());
         p.put(BYTES_ON_WIRE, e.bytesOnWire());
@@ -130,7 +137,7 @@ public final class MigrationEventPoster implements MigrationListener {
     }
 
     private Map<String, Object> common(String migrationId, MigrationRole role) {
-        return common(migrationId, role, vmIds.get(migrationId));
+        return common(migrationId, role, vmIds.get(new End(migrationId, role)));
     }
 
     private static Map<String, Object> common(String migrationId, MigrationRole role, String vmId) {

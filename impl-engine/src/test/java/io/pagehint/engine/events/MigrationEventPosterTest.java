@@ -105,4 +105,31 @@ class MigrationEventPosterTest {
         assertThat(MigrationLog.endLine(report()))
                 .isEqualTo("migration m1 ended (source): completed, 0.1 MiB on the wire, 64000 pages skipped by hints, downtime 3.1 ms");
     }
+
+    /**
+     * Both ends of one migration carry its one id; in a runtime that is source and destination at once
+     * the destination's phase must not hide the source's change of phase (a VERIFYING posted as PROGRESS).
+     */
+    @Test
+    void theTwoEndsOfOneMigrationInOneRuntimeKeepTheirOwnPhases() {
+        Recording admin = new Recording();
+        MigrationEventPoster poster = new MigrationEventPoster();
+        poster.eventAdmin(admin);
+        poster.started(ID, MigrationRole.SOURCE, "g1", "127.0.0.1:7070");
+        poster.started(ID, MigrationRole.DESTINATION, "in", "127.0.0.1:7070");
+
+        poster.onEvent(end(MigrationRole.SOURCE, MigrationPhase.STOP_AND_COPY));
+        poster.onEvent(end(MigrationRole.DESTINATION, MigrationPhase.VERIFYING));
+        poster.onEvent(end(MigrationRole.SOURCE, MigrationPhase.VERIFYING));
+
+        assertThat(admin.posted).filteredOn(e -> "source".equals(e.getProperty("role")))
+                .extracting(e -> e.getTopic().substring(MigrationTopics.PREFIX.length()) + " " + e.getProperty("phase"))
+                .containsExactly("STARTED null", "PHASE STOP_AND_COPY", "ROUND STOP_AND_COPY", "PHASE VERIFYING");
+        assertThat(admin.posted).filteredOn(e -> "destination".equals(e.getProperty("role")))
+                .allSatisfy(e -> assertThat(e.getProperty("vm.id")).isEqualTo("in"));
+    }
+
+    private static MigrationEvent end(MigrationRole role, MigrationPhase phase) {
+        return new MigrationEvent(ID, role, phase, 1, 4096L, 1, 10, 1e6, 0, Instant.ofEpochMilli(1_000), "");
+    }
 }
