@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -130,12 +129,6 @@ public class ChannelHotSwapIT extends InFramework {
         return out;
     }
 
-    private Configuration factoryConfiguration(String factoryPid, Map<String, Object> properties) throws Exception {
-        Configuration c = configurations.createFactoryConfiguration(factoryPid, "?");
-        c.update(new Hashtable<>(properties));
-        return c;
-    }
-
     /**
      * Waits until the engine component has bound the guest's hint source, not merely until the
      * source is registered: a migration started in between finds no source (transport "none").
@@ -155,15 +148,6 @@ public class ChannelHotSwapIT extends InFramework {
         } finally {
             t.close();
         }
-    }
-
-    private <S> S awaitService(Class<S> type, String filter) throws Exception {
-        ServiceTracker<S, S> t = new ServiceTracker<>(context,
-                context.createFilter("(&(objectClass=" + type.getName() + ")" + filter + ")"), null);
-        t.open();
-        S s = t.waitForService(TIMEOUT.toMillis());
-        assertThat(s).as(type.getSimpleName() + " " + filter).isNotNull();
-        return s;
     }
 
     private Bundle bundle(String symbolicName) {

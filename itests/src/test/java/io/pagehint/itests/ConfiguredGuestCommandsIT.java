@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -40,7 +39,6 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The Gogo commands as an operator of a framework (Karaf, a plain Felix) meets them: each says what
@@ -158,20 +156,5 @@ public class ConfiguredGuestCommandsIT extends InFramework {
             session.execute(commandLine);
         }
         return err.toString(StandardCharsets.UTF_8);
-    }
-
-    private Configuration factoryConfiguration(String factoryPid, Map<String, Object> properties) throws Exception {
-        Configuration c = configurations.createFactoryConfiguration(factoryPid, "?");
-        c.update(new Hashtable<>(properties));
-        return c;
-    }
-
-    private <S> S awaitService(Class<S> type, String filter) throws Exception {
-        ServiceTracker<S, S> t = new ServiceTracker<>(context,
-                context.createFilter("(&(objectClass=" + type.getName() + ")" + filter + ")"), null);
-        t.open();
-        S s = t.waitForService(TIMEOUT.toMillis());
-        assertThat(s).as(type.getSimpleName() + " " + filter).isNotNull();
-        return s;
     }
 }

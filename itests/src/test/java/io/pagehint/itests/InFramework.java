@@ -1,11 +1,18 @@
 package io.pagehint.itests;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Hashtable;
+import java.util.Map;
 import javax.inject.Inject;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.CoreOptions;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.OptionUtils;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * What every in-framework test shares: the framework booted with the runtime's bundles
@@ -15,8 +22,29 @@ import org.osgi.framework.BundleContext;
  */
 public abstract class InFramework {
 
+    /** The longest a test here waits for a service to appear. */
+    protected static final Duration SERVICE_WAIT = Duration.ofSeconds(60);
+
     @Inject
     protected BundleContext context;
+
+    /** A factory configuration with {@code properties}, as an operator's {@code etc/*.cfg} would make it. */
+    protected org.osgi.service.cm.Configuration factoryConfiguration(String factoryPid, Map<String, Object> properties)
+            throws Exception {
+        org.osgi.service.cm.Configuration c = awaitService(ConfigurationAdmin.class, "").createFactoryConfiguration(factoryPid, "?");
+        c.update(new Hashtable<>(properties));
+        return c;
+    }
+
+    /** The service of {@code type} that matches {@code filter} (may be empty), once it is registered; fails after {@link #SERVICE_WAIT}. */
+    protected <S> S awaitService(Class<S> type, String filter) throws Exception {
+        ServiceTracker<S, S> t = new ServiceTracker<>(context,
+                context.createFilter("(&(objectClass=" + type.getName() + ")" + filter + ")"), null);
+        t.open();
+        S s = t.waitForService(SERVICE_WAIT.toMillis());
+        assertThat(s).as(type.getSimpleName() + " " + filter).isNotNull();
+        return s;
+    }
 
     @Configuration
     public Option[] config() {

@@ -38,7 +38,6 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * A controller that follows migrations with an EventAdmin handler and no pagehint code: a real
@@ -160,21 +159,6 @@ public class MigrationEventsIT extends InFramework {
         MigrationReport out = engine.migrate(vm, in.address(), MigrationOptions.defaults(), null).await(TIMEOUT);
         in.await(TIMEOUT);
         return out;
-    }
-
-    private Configuration factoryConfiguration(String factoryPid, Map<String, Object> properties) throws Exception {
-        Configuration c = configurations.createFactoryConfiguration(factoryPid, "?");
-        c.update(new Hashtable<>(properties));
-        return c;
-    }
-
-    private <S> S awaitService(Class<S> type, String filter) throws Exception {
-        ServiceTracker<S, S> t = new ServiceTracker<>(context,
-                context.createFilter("(&(objectClass=" + type.getName() + ")" + filter + ")"), null);
-        t.open();
-        S s = t.waitForService(TIMEOUT.toMillis());
-        assertThat(s).as(type.getSimpleName() + " " + filter).isNotNull();
-        return s;
     }
 
     private Bundle bundle(String symbolicName) {
