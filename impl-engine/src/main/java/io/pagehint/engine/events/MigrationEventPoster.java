@@ -9,8 +9,11 @@ import io.pagehint.api.migration.MigrationPhase;
 import io.pagehint.api.migration.MigrationReport;
 import io.pagehint.api.migration.MigrationRole;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
@@ -36,6 +39,18 @@ public final class MigrationEventPoster implements MigrationListener {
 
     private final Map<End, Seen> seen = new ConcurrentHashMap<>();
     private final Map<End, String> vmIds = new ConcurrentHashMap<>();
+    /**
+     * The ends that have posted ENDED, the newest {@link #ENDED_KEPT}: ENDED is an end's last event, and
+     * a progress event that another thread (a channel's, a watchdog's) sends after it would otherwise
+     * come out as a new PHASE, between or after HINTS and ENDED.
+     */
+    private final Set<End> ended = Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<End, Boolean> eldest) {
+            return size() > ENDED_KEPT;
+        }
+    }));
+    private static final int ENDED_KEPT = 1024;
     private volatile EventAdmin eventAdmin;
 
     public void eventAdmin(EventAdmin admin) {
@@ -68,8 +83,12 @@ public final class MigrationEventPoster implements MigrationListener {
         if (e.phase().isFinal()) {
             return; // the report says more: ended()
         }
+        End end = new End(e.migrationId(), e.role());
+        if (ended.contains(end)) {
+            return;
+        }
         Seen now = new Seen(e.phase(), e.round());
-        Seen before = seen.put(new End(e.migrationId(), e.role()), now);
+        Seen before = seen.put(end, now);
         if (before == null) {
             before = new Seen(null, 0);
         }
@@ -88,8 +107,10 @@ public final class MigrationEventPoster implements MigrationListener {
 
     /** The migration ended with {@code r}: HINTS, then ENDED. */
     public void ended(MigrationReport r) {
-        seen.remove(new End(r.migrationId(), r.role()));
-        String vmId = vmIds.remove(new End(r.migrationId(), r.role()));
+        End end = new End(r.migrationId(), r.role());
+        ended.add(end);
+        seen.remove(end);
+        String vmId = vmIds.remove(end);
         Map<String, Object> h = common(r.migrationId(), r.role(), vmId);
         HintReport hints = r.hints();
         h.put(TRANSPORT, hints.transport());

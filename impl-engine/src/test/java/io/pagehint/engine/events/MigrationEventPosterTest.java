@@ -129,6 +129,22 @@ class MigrationEventPosterTest {
                 .allSatisfy(e -> assertThat(e.getProperty("vm.id")).isEqualTo("in"));
     }
 
+    /** ENDED is an end's last event: progress another thread sends after it is not posted. */
+    @Test
+    void nothingOfAnEndIsPostedAfterItsEnded() {
+        Recording admin = new Recording();
+        MigrationEventPoster poster = new MigrationEventPoster();
+        poster.eventAdmin(admin);
+        poster.started(ID, MigrationRole.SOURCE, "g1", "127.0.0.1:7070");
+        poster.onEvent(end(MigrationRole.SOURCE, MigrationPhase.VERIFYING));
+        poster.ended(report());
+
+        poster.onEvent(end(MigrationRole.SOURCE, MigrationPhase.VERIFYING));
+
+        assertThat(admin.posted).extracting(e -> e.getTopic().substring(MigrationTopics.PREFIX.length()))
+                .containsExactly("STARTED", "PHASE", "ROUND", "HINTS", "ENDED");
+    }
+
     private static MigrationEvent end(MigrationRole role, MigrationPhase phase) {
         return new MigrationEvent(ID, role, phase, 1, 4096L, 1, 10, 1e6, 0, Instant.ofEpochMilli(1_000), "");
     }
