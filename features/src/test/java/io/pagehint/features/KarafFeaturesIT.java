@@ -114,12 +114,12 @@ class KarafFeaturesIT {
             String out = shell("pagehint:migrate --vm " + files.vmId() + " --to 127.0.0.1:" + destination.address().getPort()
                     + " --json");
             JsonObject report = JsonParser.parseString(out.substring(out.indexOf('{'))).getAsJsonObject();
-            assertThat(report.get("succeeded").getAsBoolean()).as(out).isTrue();
+            assertThat(report.get("succeeded").getAsBoolean()).as(() -> out + postMortem(guest, destination)).isTrue();
             assertThat(report.getAsJsonObject("hints").get("transport").getAsString()).isEqualTo("virtio-serial");
             assertThat(report.get("pagesSkippedByHints").getAsLong()).as("hinted free pages skipped").isGreaterThan(10_000);
 
             DestinationRun.Result arrived = destination.await(WAIT);
-            assertThat(arrived.exitCode()).as(destination.process().errors()).isZero();
+            assertThat(arrived.exitCode()).as(() -> postMortem(guest, destination)).isZero();
             assertThat(arrived.report().getAsJsonObject("selfCheck").get("passed").getAsBoolean())
                     .as("the guest arrived whole").isTrue();
 
@@ -127,6 +127,35 @@ class KarafFeaturesIT {
             assertThat(shell("event:display")).contains("io/pagehint/migration/STARTED").contains("io/pagehint/migration/ENDED");
             assertThat(Files.readString(karaf.resolve("data/log/karaf.log"))).as("the engine's line in Karaf's log")
                     .containsPattern("migration \\S+ ended \\(source\\): completed, .* pages skipped by hints, downtime");
+        }
+    }
+
+    /**
+     * What the other three processes said, for a failure's message: a migration that fails in CI
+     * must say why from the destination's and Karaf's side too, since their files are gone after it.
+     */
+    private String postMortem(GuestRun guest, DestinationRun destination) {
+        StringBuilder b = new StringBuilder();
+        Process d = destination.process().process();
+        b.append("\n--- destination (").append(d.isAlive() ? "running" : "exited " + d.exitValue()).append("), its errors:\n");
+        b.append(lastLines(() -> destination.process().errors(), 30));
+        b.append("\n--- guest, its errors:\n").append(lastLines(() -> guest.process().errors(), 15));
+        b.append("\n--- Karaf's log, pagehint's lines and warnings:\n").append(lastLines(() -> String.join("\n",
+                Files.readAllLines(karaf.resolve("data/log/karaf.log")).stream()
+                        .filter(l -> l.contains("pagehint") || l.contains("WARN") || l.contains("ERROR")).toList()), 40));
+        return b.toString();
+    }
+
+    private interface Text {
+        String read() throws IOException;
+    }
+
+    private static String lastLines(Text text, int n) {
+        try {
+            List<String> lines = text.read().lines().toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(unreadable: " + e + ")";
         }
     }
 

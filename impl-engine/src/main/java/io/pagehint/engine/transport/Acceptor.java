@@ -2,6 +2,7 @@ package io.pagehint.engine.transport;
 
 import io.pagehint.engine.stream.Replies;
 import io.pagehint.engine.stream.StreamFormat;
+import io.pagehint.engine.transport.SilentConnections.Speaker;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -22,7 +23,8 @@ import javax.net.ssl.SSLSocket;
  * with the magic's {@code P}. A source that speaks the other one is refused with one line on each
  * side: a plain source gets a plain {@code REJECT} saying TLS is required; a TLS source against a
  * plain destination sees its handshake closed. With credentials the TLS handshake must finish
- * within the handshake timeout.
+ * within the handshake timeout. Until a connection sends its first byte it is not a migration
+ * (see {@link SilentConnections}).
  */
 public final class Acceptor implements Closeable {
 
@@ -31,6 +33,7 @@ public final class Acceptor implements Closeable {
     private final ServerSocketChannel server;
     private final TlsCredentials tls;
     private final InetSocketAddress address;
+    private final SilentConnections silent;
 
     /**
      * @param tls     server credentials, or null for plain TCP
@@ -46,6 +49,7 @@ public final class Acceptor implements Closeable {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             server.bind(listen, backlog);
             this.address = (InetSocketAddress) server.getLocalAddress();
+            this.silent = new SilentConnections(server);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -60,30 +64,23 @@ public final class Acceptor implements Closeable {
         return tls != null;
     }
 
-    /** Blocks until a source connects (or {@link #close()}), then sets the connection up within {@code handshakeTimeout}. */
+    /**
+     * Blocks until a connection sends its first byte (or {@link #close()}), then sets it up: the TLS
+     * handshake, if any, must finish within {@code handshakeTimeout}.
+     */
     public StreamChannel accept(Duration handshakeTimeout) throws IOException {
-        SocketChannel c = server.accept();
+        int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, handshakeTimeout.toMillis()));
+        Speaker speaker = silent.firstToSpeak(ms);
+        SocketChannel c = speaker.channel();
+        int first = speaker.firstByte();
         try {
-            c.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
             String peer = String.valueOf(c.getRemoteAddress());
-            int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, handshakeTimeout.toMillis()));
-            c.socket().setSoTimeout(ms);
-            int first;
-            try {
-                first = c.socket().getInputStream().read();
-            } catch (SocketTimeoutException e) {
-                throw new IOException("the source at " + peer + " connected and sent nothing for " + ms + " ms", e);
-            }
-            if (first < 0) {
-                throw new IOException("the source at " + peer + " closed the connection before sending anything");
-            }
             if (tls == null) {
                 if (first == TLS_HANDSHAKE_RECORD) {
                     lingeringClose(c);
                     throw new IOException("the source at " + peer + " started TLS; this destination has no TLS"
                             + " credentials (start it with --tls-creds, or the source without)");
                 }
-                c.socket().setSoTimeout(0);
                 return new PlainChannel(c, first);
             }
             if (first == (StreamFormat.MAGIC[0] & 0xFF)) {
@@ -91,6 +88,7 @@ public final class Acceptor implements Closeable {
                 refusePlain(c, why);
                 throw new IOException("the source at " + peer + " connected without TLS; " + why);
             }
+            c.socket().setSoTimeout(ms);
             InputStream consumed = new ByteArrayInputStream(new byte[] {(byte) first});
             SSLSocket s = tls.server(c.socket(), consumed);
             try {
@@ -151,6 +149,6 @@ public final class Acceptor implements Closeable {
 
     @Override
     public void close() throws IOException {
-        server.close();
+        silent.close();
     }
 }
