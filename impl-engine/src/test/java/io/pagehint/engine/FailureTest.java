@@ -69,6 +69,24 @@ class FailureTest {
     }
 
     @Test
+    void aDestinationThatCannotTakeUpTheCommittedGuestReportsFailureNotCompletion() throws Exception {
+        try (ToyGuest guest = new ToyGuest("not-taken-up", ToyLayouts.small(), ToyGuest.Behaviour.idle(0.3))) {
+            ToyIncomingVm incoming = new ToyIncomingVm(guest);
+            incoming.failToTakeUp = new java.io.UncheckedIOException(new IOException("rename: No space left on device"));
+            IncomingMigration in = harness.destination.receive(new InetSocketAddress("127.0.0.1", 0), incoming, null);
+            Migration out = harness.source.migrate(guest, in.address(), MigrationOptions.builder().useHints(false).build(), null);
+
+            MigrationReport src = out.await(MigrationHarness.TIMEOUT);
+            MigrationReport dst = in.await(MigrationHarness.TIMEOUT);
+            // the source cannot tell (STREAM.md 4): COMMIT was written
+            assertThat(src.outcome()).as(src.failure()).isEqualTo(MigrationPhase.COMPLETED);
+            assertThat(dst.outcome()).isEqualTo(MigrationPhase.FAILED);
+            assertThat(dst.failure()).contains("handed over").contains("No space left on device");
+            assertThat(incoming.isAbandoned()).as("the committed RAM is kept, not discarded").isFalse();
+        }
+    }
+
+    @Test
     void aDestinationThatGoesAwayMidRoundFailsTheMigrationClearlyAndTheGuestRuns() throws Exception {
         try (ToyGuest guest = new ToyGuest("dest-dies", ToyLayouts.small(), ToyGuest.Behaviour.churn(1, 5, 8))) {
             ToyIncomingVm incoming = new ToyIncomingVm(guest);

@@ -135,7 +135,12 @@ public final class DestinationMigration extends MigrationBase implements Incomin
                 tellSource(failure);
             }
         } finally {
-            close(keep);
+            String notKept = close(keep);
+            if (notKept != null) {
+                // the source has handed the guest over: it must not read "completed" while the RAM is not where it belongs
+                outcome = MigrationPhase.FAILED;
+                failure = notKept;
+            }
         }
         complete(report(outcome, failure, check));
     }
@@ -342,7 +347,13 @@ public final class DestinationMigration extends MigrationBase implements Incomin
         }
     }
 
-    private void close(boolean keep) {
+    /**
+     * Stops every stream, then discards the guest (unless kept) and closes it.
+     *
+     * @return null, or why a kept guest could not be made the guest's here (its VM's close failed
+     *         after COMMIT: the reference guest's RAM file kept its {@code .incomplete} name, say)
+     */
+    private String close(boolean keep) {
         stopping = true;
         closeSockets();
         // no page stream may write into guest RAM once it is abandoned or closed
@@ -367,8 +378,12 @@ public final class DestinationMigration extends MigrationBase implements Incomin
             } catch (RuntimeException e) {
                 LOG.error("incoming migration {}: closing the VM failed: {}", id(), describe(e));
                 LOG.debug("close failed", e);
+                if (keep) {
+                    return "the guest was handed over, but the VM could not take it up: " + describe(e);
+                }
             }
         }
+        return null;
     }
 
     @Override

@@ -75,8 +75,15 @@ public final class ToyIncomingVm implements IncomingVm {
         abandoned = true;
     }
 
+    /** When set, closing a kept (committed) guest fails with it, as a VMM that cannot take the guest up. */
+    public volatile RuntimeException failToTakeUp;
+
     @Override
     public void close() {
         closed = true;
+        RuntimeException e = failToTakeUp;
+        if (!abandoned && e != null) {
+            throw e;
+        }
     }
 }
