@@ -107,8 +107,13 @@ final class SilentConnections implements Closeable {
                         closeQuietly(c);
                         continue;
                     }
-                    selector.selectNow(); // deregisters c, so it can block again
-                    c.configureBlocking(true);
+                    try {
+                        selector.selectNow(); // deregisters c, so it can block again
+                        c.configureBlocking(true);
+                    } catch (java.nio.channels.ClosedSelectorException | IOException e) {
+                        closeQuietly(c); // closed meanwhile: stop listening, as close() asked
+                        throw new AsynchronousCloseException();
+                    }
                     return new Speaker(c, one.get(0) & 0xFF);
                 }
             }
