@@ -229,9 +229,12 @@ public final class MigrationEngine implements MigrationService {
             throw new IOException("refusing to listen on " + listen.getHostString() + " without TLS: the stream carries"
                     + " the guest's whole memory (give TLS credentials, or allow plaintext explicitly)");
         }
-        DestinationMigration m = new DestinationMigration(listen, vm, tls, settings,
-                new Events(listener, () -> listeners, eventPoster));
-        start(m, m, vm.id(), m.address().getHostString() + ":" + m.address().getPort());
+        Events events = new Events(listener, () -> listeners, eventPoster);
+        DestinationMigration m = new DestinationMigration(listen, vm, tls, settings, events);
+        String listening = m.address().getHostString() + ":" + m.address().getPort();
+        // STARTED under the source's id, when the stream header brings it (Events)
+        events.holdUntilIdKnown(() -> announce(m, vm.id(), listening));
+        start(m, m, null, null);
         return m;
     }
 
@@ -240,6 +243,13 @@ public final class MigrationEngine implements MigrationService {
         return List.copyOf(active);
     }
 
+    /** The log line and the STARTED event of a migration, under the id it has now. */
+    private void announce(Migration m, String vmId, String peer) {
+        MigrationLog.started(m.id(), m.role(), vmId, peer);
+        eventPoster.started(m.id(), m.role(), vmId, peer);
+    }
+
+    /** @param vmId the guest, to announce the migration at once; null when it announces itself (a destination) */
     private void start(Migration m, Runnable body, String vmId, String peer) {
         active.add(m);
         m.result().whenComplete((r, e) -> {
@@ -251,8 +261,9 @@ public final class MigrationEngine implements MigrationService {
         });
         Runnable announced = () -> {
             // on the migration's thread, so EventAdmin delivers STARTED before its progress
-            MigrationLog.started(m.id(), m.role(), vmId, peer);
-            eventPoster.started(m.id(), m.role(), vmId, peer);
+            if (vmId != null) {
+                announce(m, vmId, peer);
+            }
             body.run();
         };
         Thread t = new Thread(announced, "pagehint-" + m.role().name().toLowerCase() + "-" + m.id().substring(0, 8));

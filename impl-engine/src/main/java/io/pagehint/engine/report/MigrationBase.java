@@ -52,6 +52,7 @@ public abstract class MigrationBase implements Migration {
      */
     protected void adoptId(String migrationId) {
         this.id = migrationId;
+        events.release(migrationId);
     }
 
     @Override
@@ -99,6 +100,7 @@ public abstract class MigrationBase implements Migration {
     }
 
     protected void complete(MigrationReport report) {
+        events.release(id); // a destination that ended before any header: its own id it is
         phase = report.outcome();
         events.send(progress(report.outcome() + (report.failure().isEmpty() ? "" : ": " + report.failure())));
         result.complete(report);
