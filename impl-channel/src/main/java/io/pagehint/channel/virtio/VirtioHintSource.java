@@ -53,6 +53,12 @@ final class VirtioHintSource implements HintSource, ActiveRequest.Transport {
         return TRANSPORT_VIRTIO_BALLOON;
     }
 
+    /** The buffers the device ignored and returned (PROTOCOL.md Part B): a late driver, not a wrong one. */
+    @Override
+    public long staleMessagesDropped() {
+        return device.staleBuffers();
+    }
+
     @Override
     public boolean isGuestConnected() {
         return device.hintingReady();

@@ -235,6 +235,8 @@ class FreePageHintChannelTest {
         assertThat(consumer.awaitFinished(WAIT)).isEqualTo(HintStatus.READY);
         assertThat(consumer.chunks()).isEmpty();
         assertThat(driver.reclaim()).isEqualTo(6);
+        // the two blocks, the unknown id and the STOP before the round started; the last STOP ends the round
+        assertThat(source.staleMessagesDropped()).as("stale buffers, counted as Part A counts stale frames").isEqualTo(4);
     }
 
     @Test
