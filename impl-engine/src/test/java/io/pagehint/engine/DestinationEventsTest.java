@@ -7,15 +7,12 @@ import io.pagehint.api.migration.MigrationOptions;
 import io.pagehint.api.migration.MigrationPhase;
 import io.pagehint.api.migration.MigrationReport;
 import io.pagehint.api.testing.Await;
+import io.pagehint.engine.events.RecordingEventAdmin;
 import io.pagehint.engine.toy.ToyGuest;
 import io.pagehint.engine.toy.ToyIncomingVm;
 import io.pagehint.engine.toy.ToyLayouts;
 import java.net.InetSocketAddress;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventAdmin;
 
 /**
  * A destination's events carry one id, the source's, from STARTED to ENDED (docs/EVENTS.md), though
@@ -23,26 +20,11 @@ import org.osgi.service.event.EventAdmin;
  */
 class DestinationEventsTest {
 
-    /** An EventAdmin that keeps what the destination's engine posts. */
-    private static final class Recording implements EventAdmin {
-        final List<Event> posted = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void postEvent(Event event) {
-            posted.add(event);
-        }
-
-        @Override
-        public void sendEvent(Event event) {
-            throw new AssertionError("the engine posts; it never waits for handlers");
-        }
-    }
-
     private final MigrationHarness harness = new MigrationHarness();
 
     @Test
     void everyEventOfADestinationCarriesTheSourcesIdStartingWithStarted() throws Exception {
-        Recording admin = new Recording();
+        RecordingEventAdmin admin = new RecordingEventAdmin();
         harness.destination.setEventAdmin(admin);
         try (ToyGuest guest = new ToyGuest("one-id", ToyLayouts.small(), ToyGuest.Behaviour.idle(0.3))) {
             MigrationHarness.Run run = harness.migrate(guest, MigrationOptions.builder().useHints(false).build());
@@ -62,7 +44,7 @@ class DestinationEventsTest {
 
     @Test
     void aDestinationThatEndsBeforeAnySourceStillStartsAndEndsUnderOneId() throws Exception {
-        Recording admin = new Recording();
+        RecordingEventAdmin admin = new RecordingEventAdmin();
         harness.destination.setEventAdmin(admin);
         try (ToyGuest guest = new ToyGuest("no-source", ToyLayouts.small(), ToyGuest.Behaviour.idle(0.1))) {
             IncomingMigration in = harness.destination.receive(new InetSocketAddress("127.0.0.1", 0), new ToyIncomingVm(guest), null);

@@ -13,26 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventAdmin;
 
 class MigrationEventPosterTest {
 
     private static final String ID = "m1";
-
-    /** An EventAdmin that keeps what it is given. */
-    private static final class Recording implements EventAdmin {
-        final List<Event> posted = new ArrayList<>();
-
-        @Override
-        public void postEvent(Event event) {
-            posted.add(event);
-        }
-
-        @Override
-        public void sendEvent(Event event) {
-            throw new AssertionError("the engine posts; it never waits for handlers");
-        }
-    }
 
     private static MigrationEvent event(MigrationPhase phase, int round, long skipped) {
         return new MigrationEvent(ID, MigrationRole.SOURCE, phase, round, 4096L * round, round, 10, 1e6, skipped,
@@ -47,7 +31,7 @@ class MigrationEventPosterTest {
 
     @Test
     void aPhaseOrRoundChangeGetsItsOwnTopicAndTheReportEndsIt() {
-        Recording admin = new Recording();
+        RecordingEventAdmin admin = new RecordingEventAdmin();
         MigrationEventPoster poster = new MigrationEventPoster();
         poster.eventAdmin(admin);
 
@@ -88,7 +72,7 @@ class MigrationEventPosterTest {
 
     @Test
     void withoutAnEventAdminNothingIsPostedAndNothingFails() {
-        Recording gone = new Recording();
+        RecordingEventAdmin gone = new RecordingEventAdmin();
         MigrationEventPoster poster = new MigrationEventPoster();
         poster.eventAdmin(gone);
         poster.eventAdminGone(gone);
@@ -112,7 +96,7 @@ class MigrationEventPosterTest {
      */
     @Test
     void theTwoEndsOfOneMigrationInOneRuntimeKeepTheirOwnPhases() {
-        Recording admin = new Recording();
+        RecordingEventAdmin admin = new RecordingEventAdmin();
         MigrationEventPoster poster = new MigrationEventPoster();
         poster.eventAdmin(admin);
         poster.started(ID, MigrationRole.SOURCE, "g1", "127.0.0.1:7070");
@@ -132,7 +116,7 @@ class MigrationEventPosterTest {
     /** ENDED is an end's last event: progress another thread sends after it is not posted. */
     @Test
     void nothingOfAnEndIsPostedAfterItsEnded() {
-        Recording admin = new Recording();
+        RecordingEventAdmin admin = new RecordingEventAdmin();
         MigrationEventPoster poster = new MigrationEventPoster();
         poster.eventAdmin(admin);
         poster.started(ID, MigrationRole.SOURCE, "g1", "127.0.0.1:7070");
