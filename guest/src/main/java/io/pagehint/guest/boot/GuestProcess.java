@@ -2,14 +2,14 @@ package io.pagehint.guest.boot;
 
 import io.pagehint.api.hint.HintSource;
 import io.pagehint.api.memory.GuestMemoryLayout;
-import io.pagehint.guest.control.ControlHandler;
-import io.pagehint.guest.control.ControlServer;
-import io.pagehint.guest.control.GuestStatus;
+import io.pagehint.reference.control.ControlHandler;
+import io.pagehint.reference.control.ControlServer;
+import io.pagehint.reference.control.GuestStatus;
 import io.pagehint.guest.driver.GuestDriver;
 import io.pagehint.guest.driver.GuestDrivers;
 import io.pagehint.guest.driver.serial.SerialGuestDriver;
 import io.pagehint.guest.kernel.GuestKernel;
-import io.pagehint.guest.ram.GuestPhysicalMemory;
+import io.pagehint.reference.ram.GuestPhysicalMemory;
 import io.pagehint.guest.vcpu.Vcpus;
 import java.io.IOException;
 import java.time.Duration;

@@ -23,7 +23,7 @@ import java.nio.file.StandardOpenOption;
  * file, or zeros once QEMU is gone), they never crash the process.
  *
  * <p>This is a small JDK mapping on purpose: the only other mapping code in pagehint lives in the
- * reference guest's bundle (io.pagehint.guest.ram, not exported), and a QEMU host must not need
+ * reference guest's bundle (io.pagehint.reference.ram, not exported), and a QEMU host must not need
  * the reference guest kernel.
  */
 public final class QemuRamFile implements GuestRam, AutoCloseable {
