@@ -1,9 +1,9 @@
 package io.pagehint.guest.testing;
 
 import io.pagehint.api.testing.Await;
-import io.pagehint.reference.testing.ShmDir;
 import io.pagehint.reference.control.ControlClient;
 import io.pagehint.reference.control.GuestStatus;
+import io.pagehint.reference.testing.ShmDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
