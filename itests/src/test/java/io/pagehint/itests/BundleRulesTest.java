@@ -100,14 +100,14 @@ class BundleRulesTest {
 
     /**
      * A VMM registers its {@code VirtualMachine} services when its guests start, long after the bundles
-     * are deployed: a bundle other than the reference guest (which provides them) that requires one
+     * are deployed: a bundle other than the reference VMM adapter (which provides them) that requires one
      * mandatorily is refused by the resolvers that honour service requirements (Karaf's, bnd's).
      */
     @Test
     void noBundleRequiresAVirtualMachineToResolve() throws IOException {
         List<String> mandatory = new ArrayList<>();
         for (File jar : RuntimeBundles.pagehint()) {
-            if (jar.getName().startsWith("io.pagehint.guest-")) {
+            if (jar.getName().startsWith("io.pagehint.reference-")) {
                 continue;
             }
             for (ManifestHeader clause : ManifestHeader.parse(manifest(jar).getMainAttributes().getValue("Require-Capability"))) {

@@ -51,11 +51,15 @@ public class ChannelBeforeVirtualMachineIT extends InFramework {
     @Filter("(pagehint.arch=x86_64)")
     LayoutProvider layouts;
 
-    /** No guest bundle, and so no command line either (it imports the guest's control client). */
+    /**
+     * No reference VMM adapter (the bundle that offers VirtualMachine services), and so neither the
+     * guest bundle nor the command line (they import its packages).
+     */
     @Override
     @Configuration
     public Option[] config() {
-        return RuntimeBundles.options(b -> !b.file().getName().startsWith("io.pagehint.guest-")
+        return RuntimeBundles.options(b -> !b.file().getName().startsWith("io.pagehint.reference-")
+                && !b.file().getName().startsWith("io.pagehint.guest-")
                 && !b.file().getName().startsWith("io.pagehint.runtime-"));
     }
 

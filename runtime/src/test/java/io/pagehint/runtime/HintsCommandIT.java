@@ -112,7 +112,7 @@ class HintsCommandIT {
         try (GuestRun guest = GuestRun.start(dir, "g2", machine, "virtio", List.of(), List.of("-Xmx256m"))) {
             guest.awaitSettled(WAIT);
             GuestFiles f = guest.files();
-            try (io.pagehint.guest.control.ControlClient c = io.pagehint.guest.control.ControlClient.connect(f.control())) {
+            try (io.pagehint.reference.control.ControlClient c = io.pagehint.reference.control.ControlClient.connect(f.control())) {
                 c.pause(WAIT);
             }
             List<String> args = new ArrayList<>(List.of("hints", "--ram-file", f.ramFile().toString(), "--dirty-log",

@@ -7,7 +7,7 @@ import io.pagehint.guest.driver.GuestDriver;
 import io.pagehint.guest.driver.GuestDrivers;
 import io.pagehint.guest.kernel.BootOptions;
 import io.pagehint.guest.kernel.GuestKernel;
-import io.pagehint.guest.ram.GuestPhysicalMemory;
+import io.pagehint.reference.ram.GuestPhysicalMemory;
 import io.pagehint.x86.layout.X86Layouts;
 import java.nio.file.Path;
 

@@ -12,7 +12,7 @@ import io.pagehint.channel.serial.SerialSettings;
 import io.pagehint.channel.virtio.FreePageHintChannel;
 import io.pagehint.channel.virtio.VirtioSettings;
 import io.pagehint.guest.kernel.GuestKernel;
-import io.pagehint.guest.ram.GuestPhysicalMemory;
+import io.pagehint.reference.ram.GuestPhysicalMemory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

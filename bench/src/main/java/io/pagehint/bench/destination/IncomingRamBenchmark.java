@@ -2,7 +2,7 @@ package io.pagehint.bench.destination;
 
 import io.pagehint.bench.memory.OneBlock;
 import io.pagehint.api.memory.GuestMemoryLayout;
-import io.pagehint.guest.ram.IncomingRam;
+import io.pagehint.reference.ram.IncomingRam;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.guest.kernel.BootOptions;
 import io.pagehint.guest.kernel.GuestKernel;
-import io.pagehint.guest.ram.GuestPhysicalMemory;
+import io.pagehint.reference.ram.GuestPhysicalMemory;
 import io.pagehint.x86.layout.X86LayoutProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package io.pagehint.bench.guest;
 
 import io.pagehint.guest.kernel.BootOptions;
-import io.pagehint.guest.ram.IncomingRam;
+import io.pagehint.reference.ram.IncomingRam;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import io.pagehint.api.memory.ByteSize;
 import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.guest.kernel.BootOptions;
 import io.pagehint.guest.vcpu.WorkloadSpec;
+import io.pagehint.reference.layout.MachineOptions;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
@@ -125,7 +126,7 @@ public final class GuestArguments {
                 o.put(a, value(args, ++i, a));
             } else if (a.equals("-o") || a.equals("--option") || a.equals("--machine-option")) {
                 Map<String, String> one = new HashMap<>();
-                machineOption(value(args, ++i, a), one);
+                MachineOptions.put(value(args, ++i, a), one);
                 one.forEach((k, v) -> o.put(MACHINE_OPTION + k, v));
             } else {
                 throw new IllegalArgumentException("unknown option " + a);
@@ -151,15 +152,6 @@ public final class GuestArguments {
             throw new IllegalArgumentException("--ram " + o.get("--ram") + " is too small: a reference guest needs at least 2M of RAM");
         }
         return new MachineSpec(o.getOrDefault("--arch", "x86_64"), o.get("--machine"), ram, machineOptions);
-    }
-
-    /** Adds a machine option {@code name=value} to {@code into}. */
-    public static void machineOption(String nv, Map<String, String> into) {
-        int eq = nv.indexOf('=');
-        if (eq <= 0) {
-            throw new IllegalArgumentException("a machine option is name=value, not " + nv);
-        }
-        into.put(nv.substring(0, eq), nv.substring(eq + 1));
     }
 
     private static String value(String[] args, int i, String option) {

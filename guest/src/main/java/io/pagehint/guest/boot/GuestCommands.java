@@ -1,6 +1,7 @@
 package io.pagehint.guest.boot;
 
 import io.pagehint.api.memory.LayoutProvider;
+import io.pagehint.reference.layout.LayoutResolver;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -4,7 +4,7 @@ import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.guest.kernel.SelfCheck;
 import io.pagehint.guest.kernel.SelfCheckReport;
-import io.pagehint.guest.ram.RamImage;
+import io.pagehint.reference.ram.RamImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.function.Function;

@@ -1,6 +1,6 @@
 package io.pagehint.guest.kernel;
 
-import io.pagehint.guest.ram.Region;
+import io.pagehint.reference.ram.Region;
 
 /**
  * The boot block: the first page of the kernel area at {@link KernelGeometry#bootGpa()}, from

@@ -1,8 +1,8 @@
 package io.pagehint.guest.kernel;
 
 import io.pagehint.api.memory.GuestMemoryLayout;
-import io.pagehint.guest.ram.PhysicalReader;
-import io.pagehint.guest.ram.Region;
+import io.pagehint.reference.ram.PhysicalReader;
+import io.pagehint.reference.ram.Region;
 
 /**
  * What the boot block says, checked against the layout: a kernel is taken up (attach, self-check)

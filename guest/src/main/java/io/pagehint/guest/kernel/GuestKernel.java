@@ -2,8 +2,8 @@ package io.pagehint.guest.kernel;
 
 import io.pagehint.api.memory.GuestMemInfo;
 import io.pagehint.api.vm.DeviceMemory;
-import io.pagehint.guest.ram.GuestPhysicalMemory;
-import io.pagehint.guest.ram.Region;
+import io.pagehint.reference.ram.GuestPhysicalMemory;
+import io.pagehint.reference.ram.Region;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.OptionalInt;

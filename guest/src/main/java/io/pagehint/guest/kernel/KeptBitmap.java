@@ -1,6 +1,6 @@
 package io.pagehint.guest.kernel;
 
-import io.pagehint.guest.ram.Region;
+import io.pagehint.reference.ram.Region;
 
 /**
  * Design note 4b: a free-page bitmap in guest RAM, bit = PFN, set while the page is on a free

@@ -1,6 +1,6 @@
 package io.pagehint.guest.kernel;
 
-import io.pagehint.guest.ram.Region;
+import io.pagehint.reference.ram.Region;
 
 /**
  * The page-metadata array ("memmap") in guest RAM: one {@value #ENTRY_BYTES}-byte entry per RAM

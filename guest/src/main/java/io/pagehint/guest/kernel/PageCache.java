@@ -2,7 +2,7 @@ package io.pagehint.guest.kernel;
 
 import static io.pagehint.guest.kernel.MemMap.NIL;
 
-import io.pagehint.guest.ram.Region;
+import io.pagehint.reference.ram.Region;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**

@@ -3,8 +3,8 @@ package io.pagehint.guest.kernel;
 import static io.pagehint.guest.kernel.KernelGeometry.ZONES;
 import static io.pagehint.guest.kernel.MemMap.NIL;
 
-import io.pagehint.guest.ram.PhysicalReader;
-import io.pagehint.guest.ram.Region;
+import io.pagehint.reference.ram.PhysicalReader;
+import io.pagehint.reference.ram.Region;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

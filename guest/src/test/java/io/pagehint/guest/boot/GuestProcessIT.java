@@ -6,15 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pagehint.api.bitmap.PageBitmap;
 import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.api.memory.MachineSpec;
-import io.pagehint.guest.control.GuestStatus;
 import io.pagehint.guest.kernel.SelfCheck;
 import io.pagehint.guest.kernel.SelfCheckReport;
-import io.pagehint.guest.ram.DirtyLogFile;
-import io.pagehint.guest.ram.RamFileLayout;
-import io.pagehint.guest.ram.RamImage;
 import io.pagehint.guest.testing.GuestProcessHandle;
-import io.pagehint.guest.testing.ShmDir;
-import io.pagehint.guest.testing.TestLayouts;
+import io.pagehint.reference.control.GuestStatus;
+import io.pagehint.reference.ram.DirtyLogFile;
+import io.pagehint.reference.ram.RamFileLayout;
+import io.pagehint.reference.ram.RamImage;
+import io.pagehint.reference.testing.ShmDir;
+import io.pagehint.reference.testing.TestLayouts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -184,7 +184,7 @@ class GuestProcessIT {
 
     /** A second connection for a request that may end its connection. */
     private static String callFails(GuestProcessHandle guest, String line) throws IOException {
-        try (var c = io.pagehint.guest.control.ControlClient.connect(guest.controlSocket())) {
+        try (var c = io.pagehint.reference.control.ControlClient.connect(guest.controlSocket())) {
             c.call(line, GuestProcessHandle.TIMEOUT);
             return "no error";
         } catch (IOException e) {

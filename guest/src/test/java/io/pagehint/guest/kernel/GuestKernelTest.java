@@ -1,7 +1,7 @@
 package io.pagehint.guest.kernel;
 
-import static io.pagehint.guest.testing.TestLayouts.GIB;
-import static io.pagehint.guest.testing.TestLayouts.MIB;
+import static io.pagehint.reference.testing.TestLayouts.GIB;
+import static io.pagehint.reference.testing.TestLayouts.MIB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,10 +9,10 @@ import io.pagehint.api.bitmap.PageBitmap;
 import io.pagehint.api.memory.GuestMemInfo;
 import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.guest.kernel.BootOptions.FreeBitmapMode;
-import io.pagehint.guest.ram.GuestPhysicalMemory;
-import io.pagehint.guest.ram.RamFileLayout;
-import io.pagehint.guest.testing.ShmDir;
-import io.pagehint.guest.testing.TestLayouts;
+import io.pagehint.reference.ram.GuestPhysicalMemory;
+import io.pagehint.reference.ram.RamFileLayout;
+import io.pagehint.reference.testing.ShmDir;
+import io.pagehint.reference.testing.TestLayouts;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.pagehint.guest.kernel;
 
 import io.pagehint.api.memory.GuestMemoryLayout;
-import io.pagehint.guest.ram.GuestPhysicalMemory;
-import io.pagehint.guest.ram.RamFileLayout;
-import io.pagehint.guest.ram.RamImage;
-import io.pagehint.guest.testing.ShmDir;
+import io.pagehint.reference.ram.GuestPhysicalMemory;
+import io.pagehint.reference.ram.RamFileLayout;
+import io.pagehint.reference.ram.RamImage;
+import io.pagehint.reference.testing.ShmDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

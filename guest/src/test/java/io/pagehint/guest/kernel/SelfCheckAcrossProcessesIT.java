@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.api.memory.MachineSpec;
-import io.pagehint.guest.ram.RamFileLayout;
-import io.pagehint.guest.ram.RamImage;
 import io.pagehint.guest.testing.GuestProcessHandle;
-import io.pagehint.guest.testing.TestLayouts;
+import io.pagehint.reference.ram.RamFileLayout;
+import io.pagehint.reference.ram.RamImage;
+import io.pagehint.reference.testing.TestLayouts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

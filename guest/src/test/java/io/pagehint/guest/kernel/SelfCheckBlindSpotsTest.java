@@ -1,10 +1,10 @@
 package io.pagehint.guest.kernel;
 
-import static io.pagehint.guest.testing.TestLayouts.MIB;
+import static io.pagehint.reference.testing.TestLayouts.MIB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pagehint.guest.kernel.BootOptions.FreeBitmapMode;
-import io.pagehint.guest.testing.TestLayouts;
+import io.pagehint.reference.testing.TestLayouts;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;

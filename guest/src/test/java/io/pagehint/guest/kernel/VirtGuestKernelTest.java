@@ -1,13 +1,13 @@
 package io.pagehint.guest.kernel;
 
-import static io.pagehint.guest.testing.TestLayouts.GIB;
+import static io.pagehint.reference.testing.TestLayouts.GIB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pagehint.api.bitmap.PageBitmap;
 import io.pagehint.api.memory.GuestMemInfo;
 import io.pagehint.guest.kernel.BootOptions.FreeBitmapMode;
-import io.pagehint.guest.testing.TestLayouts;
+import io.pagehint.reference.testing.TestLayouts;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

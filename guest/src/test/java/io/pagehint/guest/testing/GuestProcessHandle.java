@@ -1,8 +1,9 @@
 package io.pagehint.guest.testing;
 
 import io.pagehint.api.testing.Await;
-import io.pagehint.guest.control.ControlClient;
-import io.pagehint.guest.control.GuestStatus;
+import io.pagehint.reference.control.ControlClient;
+import io.pagehint.reference.control.GuestStatus;
+import io.pagehint.reference.testing.ShmDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

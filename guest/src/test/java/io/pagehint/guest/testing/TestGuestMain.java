@@ -1,6 +1,7 @@
 package io.pagehint.guest.testing;
 
 import io.pagehint.guest.boot.GuestLauncher;
+import io.pagehint.reference.testing.TestLayouts;
 import java.util.Arrays;
 
 /**

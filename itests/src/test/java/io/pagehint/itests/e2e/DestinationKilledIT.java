@@ -2,7 +2,7 @@ package io.pagehint.itests.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pagehint.guest.control.GuestStatus;
+import io.pagehint.reference.control.GuestStatus;
 import io.pagehint.runtime.process.DestinationRun;
 import io.pagehint.runtime.process.GuestRun;
 import io.pagehint.runtime.process.PagehintProcess;

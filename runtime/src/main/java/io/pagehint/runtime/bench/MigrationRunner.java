@@ -8,7 +8,7 @@ import io.pagehint.api.migration.MigrationOptions;
 import io.pagehint.api.migration.MigrationPhase;
 import io.pagehint.api.migration.MigrationReport;
 import io.pagehint.api.migration.MigrationService;
-import io.pagehint.guest.control.GuestStatus;
+import io.pagehint.reference.control.GuestStatus;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.migration.GuestAttachment;
 import io.pagehint.runtime.migration.HintChannel;

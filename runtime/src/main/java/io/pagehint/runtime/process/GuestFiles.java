@@ -16,7 +16,10 @@ import java.util.Map;
  */
 public record GuestFiles(String vmId, MachineSpec machine, Path ramFile, Path dirtyLog, Path control) {
 
-    /** The factory pid of the reference guest's host adapter, which registers the API VirtualMachine. */
+    /**
+     * The factory pid of the reference guest's host adapter (bundle io.pagehint.reference), which
+     * registers the API VirtualMachine; operators use it in etc/*.cfg, so it keeps its name.
+     */
     public static final String ADAPTER_FACTORY_PID = "io.pagehint.guest.vm";
 
     /** The configuration of the guest's host adapter (factory pid {@value #ADAPTER_FACTORY_PID}). */

@@ -1,8 +1,8 @@
 package io.pagehint.runtime.process;
 
 import io.pagehint.api.memory.MachineSpec;
-import io.pagehint.guest.control.ControlClient;
-import io.pagehint.guest.control.GuestStatus;
+import io.pagehint.reference.control.ControlClient;
+import io.pagehint.reference.control.GuestStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

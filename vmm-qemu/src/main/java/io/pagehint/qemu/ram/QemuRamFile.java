@@ -22,9 +22,9 @@ import java.nio.file.StandardOpenOption;
  * window only when it is garbage-collected; stale buffers therefore stay valid (they read the
  * file, or zeros once QEMU is gone), they never crash the process.
  *
- * <p>This is a small JDK mapping on purpose: the only other mapping code in pagehint lives in the
- * reference guest's bundle (io.pagehint.guest.ram, not exported), and a QEMU host must not need
- * the reference guest kernel.
+ * <p>This is a small JDK mapping on purpose: pagehint's other mapping code is the reference VMM's
+ * (io.pagehint.reference.ram: JNA, several blocks, the dirty-log file, the guest's write path); a
+ * QEMU host reads one block read-only and needs none of that, nor JNA.
  */
 public final class QemuRamFile implements GuestRam, AutoCloseable {
 

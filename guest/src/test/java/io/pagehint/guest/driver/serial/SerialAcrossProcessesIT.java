@@ -14,7 +14,7 @@ import io.pagehint.channel.testing.RecordingConsumer;
 import io.pagehint.channel.testing.RecordingPublisher;
 import io.pagehint.guest.driver.GuestFixture;
 import io.pagehint.guest.testing.GuestProcessHandle;
-import io.pagehint.guest.testing.TestLayouts;
+import io.pagehint.reference.testing.TestLayouts;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -153,7 +153,7 @@ class VirtioBalloonDriverTest {
     }
 
     private java.util.List<String> selfCheck() throws java.io.IOException {
-        try (io.pagehint.guest.ram.RamImage image = io.pagehint.guest.ram.RamImage.open(guest.dir().resolve("ram"), guest.layout())) {
+        try (io.pagehint.reference.ram.RamImage image = io.pagehint.reference.ram.RamImage.open(guest.dir().resolve("ram"), guest.layout())) {
             return io.pagehint.guest.kernel.SelfCheck.run(image).problems();
         }
     }
