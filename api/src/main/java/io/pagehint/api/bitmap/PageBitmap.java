@@ -241,13 +241,13 @@ public final class PageBitmap {
                 int i1 = (int) (((end - 1) & (SEGMENT_WORDS - 1)) + 1);
                 // the edge words take a mask; the words between are counted whole, a loop the JIT unrolls
                 if (i1 - i0 == 1) {
-                    n += Long.bitCount(seg[i0] & rangeMask(w, from, to));
+                    n += Long.bitCount(seg[i0] & wordMask(w, from, to));
                 } else {
-                    n += Long.bitCount(seg[i0] & rangeMask(w, from, to));
+                    n += Long.bitCount(seg[i0] & wordMask(w, from, to));
                     for (int i = i0 + 1; i < i1 - 1; i++) {
                         n += Long.bitCount(seg[i]);
                     }
-                    n += Long.bitCount(seg[i1 - 1] & rangeMask(end - 1, from, to));
+                    n += Long.bitCount(seg[i1 - 1] & wordMask(end - 1, from, to));
                 }
             }
             w = end;
@@ -386,8 +386,8 @@ public final class PageBitmap {
             synchronized (dst) {
                 int i0 = (int) (w & (SEGMENT_WORDS - 1));
                 int i1 = (int) (((end - 1) & (SEGMENT_WORDS - 1)) + 1);
-                long firstMask = rangeMask(w, from, to);
-                long lastMask = rangeMask(end - 1, from, to);
+                long firstMask = wordMask(w, from, to);
+                long lastMask = wordMask(end - 1, from, to);
                 // the edge words take a mask; the words between are whole, a loop the JIT unrolls
                 changed += or ? orWordsLocked(dst, src, i0, i1, firstMask, lastMask)
                         : andNotWordsLocked(dst, src, i0, i1, firstMask, lastMask);
@@ -542,7 +542,7 @@ public final class PageBitmap {
         long k = bit >> 6;
         int sh = (int) (bit & 63);
         long v = sh == 0 ? src.wordOrZero(k) : (src.wordOrZero(k) >>> sh) | (src.wordOrZero(k + 1) << (64 - sh));
-        long mask = rangeMask(w, from, to);
+        long mask = wordMask(w, from, to);
         int i = (int) (w & (SEGMENT_WORDS - 1));
         dst[i] = (dst[i] & ~mask) | (v & mask);
     }
@@ -569,7 +569,7 @@ public final class PageBitmap {
             long end = Math.min(lw + 1, ((long) s + 1) << SEGMENT_SHIFT);
             if (seg != null) {
                 for (; w < end; w++) {
-                    if ((seg[(int) (w & (SEGMENT_WORDS - 1))] & rangeMask(w, from, to)) != 0) {
+                    if ((seg[(int) (w & (SEGMENT_WORDS - 1))] & wordMask(w, from, to)) != 0) {
                         return true;
                     }
                 }
@@ -657,7 +657,7 @@ public final class PageBitmap {
                 groupsMask |= gm;
             }
         }
-        long clearMask = rangeMask(w, from, to) & ~groupsMask;
+        long clearMask = wordMask(w, from, to) & ~groupsMask;
         return Long.bitCount(andNotWord(w, clearMask));
     }
 
@@ -727,14 +727,17 @@ public final class PageBitmap {
             }
             synchronized (seg) {
                 for (; w < end; w++) {
-                    op.apply(seg, (int) (w & (SEGMENT_WORDS - 1)), rangeMask(w, from, to));
+                    op.apply(seg, (int) (w & (SEGMENT_WORDS - 1)), wordMask(w, from, to));
                 }
             }
         }
     }
 
-    /** The bits of word {@code w} that lie in {@code [from, to)}. */
-    private static long rangeMask(long w, long from, long to) {
+    /**
+     * The bits of word {@code w} (bits {@code 64w .. 64w+63}) that lie in the bit range
+     * {@code [from, to)}: the mask every word-at-a-time walk over a range applies to its edge words.
+     */
+    public static long wordMask(long w, long from, long to) {
         long lo = w << 6;
         long hi = lo + 64;
         long m = -1L;

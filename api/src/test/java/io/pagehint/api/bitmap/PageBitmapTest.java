@@ -293,4 +293,28 @@ class PageBitmapTest {
         assertThat(toBitSet(bm)).isEqualTo(ref);
         assertThat(ref.length()).isLessThanOrEqualTo((int) size);
     }
+
+    @Test
+    void theWordMaskIsTheBitsOfTheWordInsideTheRange() {
+        assertThat(PageBitmap.wordMask(0, 0, 64)).isEqualTo(-1L);
+        assertThat(PageBitmap.wordMask(1, 0, 1000)).isEqualTo(-1L);
+        assertThat(PageBitmap.wordMask(1, 66, 1000)).isEqualTo(-1L << 2);
+        assertThat(PageBitmap.wordMask(1, 0, 67)).isEqualTo(0b111L);
+        assertThat(PageBitmap.wordMask(1, 65, 67)).isEqualTo(0b110L);
+        assertThat(PageBitmap.wordMask(2, 0, 192)).isEqualTo(-1L);
+        for (long from = 60; from < 200; from += 7) {
+            for (long to = from + 1; to < 260; to += 11) {
+                for (long w = from >>> 6; w <= (to - 1) >>> 6; w++) {
+                    long expected = 0;
+                    for (int b = 0; b < 64; b++) {
+                        long bit = (w << 6) + b;
+                        if (bit >= from && bit < to) {
+                            expected |= 1L << b;
+                        }
+                    }
+                    assertThat(PageBitmap.wordMask(w, from, to)).as("word %d of [%d, %d)", w, from, to).isEqualTo(expected);
+                }
+            }
+        }
+    }
 }
