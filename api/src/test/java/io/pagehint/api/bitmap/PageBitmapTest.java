@@ -1,5 +1,8 @@
 package io.pagehint.api.bitmap;
 
+import static io.pagehint.api.testing.PerBitModel.assertSame;
+import static io.pagehint.api.testing.PerBitModel.randomBitmap;
+import static io.pagehint.api.testing.PerBitModel.toBitSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +31,7 @@ class PageBitmapTest {
             long b = rnd.nextLong(size + 1);
             long from = Math.min(a, b);
             long to = Math.max(a, b);
-            switch (rnd.nextInt(9)) {
+            switch (rnd.nextInt(7)) {
                 case 0 -> { bm.setRange(from, to); ref.set((int) from, (int) to); }
                 case 1 -> { bm.clearRange(from, to); ref.clear((int) from, (int) to); }
                 case 2 -> {
@@ -58,22 +61,6 @@ class PageBitmapTest {
                     long bit = rnd.nextLong(size);
                     bm.set(bit);
                     ref.set((int) bit);
-                }
-                case 6 -> {
-                    // copy [from,to) of other to a random destination offset
-                    long count = to - from;
-                    long dst = rnd.nextLong(size - count + 1);
-                    bm.copyRange(other, from, dst, count);
-                    for (long i = 0; i < count; i++) {
-                        ref.set((int) (dst + i), otherRef.get((int) (from + i)));
-                    }
-                }
-                case 7 -> {
-                    long group = 1L << rnd.nextInt(12);
-                    BitSet expected = retainFullGroupsReference(ref, size, from, to, group);
-                    long cleared = ref.cardinality() - expected.cardinality();
-                    assertThat(bm.retainFullGroups(from, to, group)).as("group %d in [%d,%d)", group, from, to).isEqualTo(cleared);
-                    ref = expected;
                 }
                 default -> {
                     long w = rnd.nextLong(bm.wordCount());
@@ -118,70 +105,6 @@ class PageBitmapTest {
             runs.set((int) s, (int) e);
         });
         assertThat(runs).isEqualTo(ref);
-    }
-
-    /** Host pages of 2 MiB and 1 GiB (512 and 262 144 guest pages) and larger: whole-word groups, a whole segment, several segments. */
-    @ParameterizedTest
-    @ValueSource(longs = {64, 512, 262_144, 524_288})
-    void largeGroupsAgreeWithPerBitModel(long group) {
-        SplittableRandom rnd = new SplittableRandom(group);
-        long size = 4 * 262_144 + 4096;
-        for (int trial = 0; trial < 6; trial++) {
-            PageBitmap bm = new PageBitmap(size);
-            // mostly full groups, some with a hole, one partly beyond the end
-            bm.setAll();
-            for (int i = 0; i < 3; i++) {
-                bm.clear(rnd.nextLong(size));
-            }
-            BitSet ref = toBitSet(bm);
-            long a = rnd.nextLong(size + 1);
-            long b = rnd.nextLong(size + 1);
-            long from = trial == 0 ? 0 : Math.min(a, b);
-            long to = trial == 0 ? size : Math.max(a, b);
-            BitSet expected = retainFullGroupsReference(ref, size, from, to, group);
-            assertThat(bm.retainFullGroups(from, to, group)).isEqualTo(ref.cardinality() - expected.cardinality());
-            assertSame(bm, expected, size);
-        }
-    }
-
-    /** Long copies whose offsets differ modulo 64 and whose source spans two segments per destination segment. */
-    @ParameterizedTest
-    @ValueSource(longs = {0, 1, 63, 64, 65, 4095, 262_143, 262_145})
-    void longShiftedCopiesAgreeWithPerBitModel(long shift) {
-        SplittableRandom rnd = new SplittableRandom(shift);
-        long size = 3 * 262_144 + 333;
-        PageBitmap src = randomBitmap(size, rnd);
-        BitSet srcRef = toBitSet(src);
-        PageBitmap dst = randomBitmap(size, rnd);
-        BitSet ref = toBitSet(dst);
-        long dstFrom = 17 + rnd.nextLong(100);
-        long srcFrom = dstFrom + shift;
-        long count = size - srcFrom - rnd.nextLong(100);
-        dst.copyRange(src, srcFrom, dstFrom, count);
-        for (long i = 0; i < count; i++) {
-            ref.set((int) (dstFrom + i), srcRef.get((int) (srcFrom + i)));
-        }
-        assertSame(dst, ref, size);
-        // and backwards: the source bits lie below the destination
-        PageBitmap back = new PageBitmap(size);
-        back.copyRange(src, dstFrom, srcFrom, count);
-        BitSet backRef = new BitSet();
-        for (long i = 0; i < count; i++) {
-            backRef.set((int) (srcFrom + i), srcRef.get((int) (dstFrom + i)));
-        }
-        assertSame(back, backRef, size);
-    }
-
-    @Test
-    void copyingClearBitsAllocatesNothing() {
-        PageBitmap src = new PageBitmap(4 * 262_144);
-        src.set(3 * 262_144 + 5);
-        PageBitmap dst = new PageBitmap(4 * 262_144);
-        dst.copyRange(src, 100, 0, 3 * 262_144 - 100);
-        assertThat(dst.allocatedBytes()).as("only clear bits were copied").isZero();
-        dst.copyRange(src, 3 * 262_144, 7, 262_144);
-        assertThat(dst.allocatedBytes()).isEqualTo(PageBitmap.SEGMENT_WORDS * 8L);
-        assertThat(dst.nextSetBit(0)).isEqualTo(12);
     }
 
     @Test
@@ -244,28 +167,6 @@ class PageBitmapTest {
         }
     }
 
-    static PageBitmap randomBitmap(long size, SplittableRandom rnd) {
-        PageBitmap bm = new PageBitmap(size);
-        int style = rnd.nextInt(3);
-        for (long w = 0; w < bm.wordCount(); w++) {
-            long v = switch (style) {
-                case 0 -> rnd.nextLong();
-                case 1 -> rnd.nextInt(4) == 0 ? -1L : 0L;
-                default -> rnd.nextInt(8) == 0 ? rnd.nextLong() : -1L;
-            };
-            bm.orWord(w, v);
-        }
-        return bm;
-    }
-
-    static BitSet toBitSet(PageBitmap bm) {
-        BitSet s = new BitSet();
-        for (long i = bm.nextSetBit(0); i >= 0; i = bm.nextSetBit(i + 1)) {
-            s.set((int) i);
-        }
-        return s;
-    }
-
     private static long wordOf(BitSet ref, long w) {
         long v = 0;
         for (int b = 0; b < 64; b++) {
@@ -274,24 +175,6 @@ class PageBitmapTest {
             }
         }
         return v;
-    }
-
-    private static BitSet retainFullGroupsReference(BitSet ref, long size, long from, long to, long group) {
-        BitSet out = (BitSet) ref.clone();
-        for (long g = (from / group) * group; g < to; g += group) {
-            boolean full = g >= from && g + group <= to && g + group <= size
-                    && ref.get((int) g, (int) (g + group)).cardinality() == group;
-            if (!full) {
-                out.clear((int) Math.max(g, from), (int) Math.min(g + group, to));
-            }
-        }
-        return out;
-    }
-
-    private static void assertSame(PageBitmap bm, BitSet ref, long size) {
-        assertThat(bm.cardinality()).isEqualTo(ref.cardinality());
-        assertThat(toBitSet(bm)).isEqualTo(ref);
-        assertThat(ref.length()).isLessThanOrEqualTo((int) size);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.pagehint.api.tighten;
+package io.pagehint.tighten.algorithm;
 
 import io.pagehint.api.bitmap.LooseFreePageBitmap;
 import io.pagehint.api.bitmap.PageBitmap;
@@ -6,14 +6,16 @@ import io.pagehint.api.bitmap.TightFreePageBitmap;
 import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.api.memory.PageRun;
 import io.pagehint.api.memory.RamBlock;
+import io.pagehint.api.tighten.BitmapTightener;
+import io.pagehint.api.tighten.TightenResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * The tightening algorithm of section 5 of the design note for any {@link GuestMemoryLayout}: an
- * architecture's {@link BitmapTightener} checks that it serves the layout and delegates here, so that
- * every architecture keeps the same promises with the same code.
+ * The tightening algorithm of section 5 of the design note for any {@link GuestMemoryLayout}: the
+ * {@link BitmapTightener} this bundle registers for each layout provider delegates here, so every
+ * architecture keeps the same promises with the same code.
  *
  * <p>An instance is compiled once per layout ({@link #forLayout}) into flat tables: for each RAM block,
  * its RAM runs ({@link GuestMemoryLayout#ramRuns()}) and its <em>usable</em> stretches (its runs of
@@ -23,9 +25,9 @@ import java.util.List;
  *
  * <p>How a call recomputes a span of host pages of a block (see {@link #tighten(LooseFreePageBitmap,
  * long, long, TightFreePageBitmap)}): each usable stretch in the span is copied from the loose bitmap
- * with {@link PageBitmap#copyRange} (shifted word copies, since a stretch's PFN and block offset need
+ * with {@link TighteningBits#copyRange} (shifted word copies, since a stretch's PFN and block offset need
  * not agree modulo 64), the pages between stretches (reserved pages) and past the loose bitmap's end
- * are cleared, and for huge host pages {@link PageBitmap#retainFullGroups} then keeps a host page only
+ * are cleared, and for huge host pages {@link TighteningBits#retainFullGroups} (the huge-page rule) then keeps a host page only
  * if every one of its guest pages is set. The span always holds whole host pages, and all the
  * stretches that touch it are copied before the rule runs, so a host page whose guest pages come from
  * two guest-physical ranges (the RAM below 4 GiB ends, and the RAM above it starts, inside one huge
@@ -217,7 +219,7 @@ public final class LayoutTightener {
                 long pfn = segPfn[s] + (a - segPage[s]);
                 long inLoose = Math.max(0, Math.min(b - a, src.size() - pfn));
                 if (inLoose > 0) {
-                    tight.copyRange(src, pfn, a, inLoose);
+                    TighteningBits.copyRange(tight, src, pfn, a, inLoose);
                 }
                 if (a + inLoose < b) {
                     tight.clearRange(a + inLoose, b); // PFNs past the loose bitmap's end are not free
@@ -227,7 +229,7 @@ public final class LayoutTightener {
             if (cursor < h1) {
                 tight.clearRange(cursor, h1);
             }
-            return group > 1 ? tight.retainFullGroups(h0, h1, group) : 0;
+            return group > 1 ? TighteningBits.retainFullGroups(tight, h0, h1, group) : 0;
         }
 
         /** The first usable stretch that ends after block page {@code page}. */
