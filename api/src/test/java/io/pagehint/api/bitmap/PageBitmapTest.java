@@ -2,6 +2,7 @@ package io.pagehint.api.bitmap;
 
 import static io.pagehint.api.testing.PerBitModel.assertSame;
 import static io.pagehint.api.testing.PerBitModel.randomBitmap;
+import static io.pagehint.api.testing.PerBitModel.randomSteps;
 import static io.pagehint.api.testing.PerBitModel.toBitSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,25 +13,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every word-level operation held against a plain per-bit model (java.util.BitSet). */
 class PageBitmapTest {
 
-    /** Sizes around word and segment edges, and one spanning three segments. */
+    /** {@link io.pagehint.api.testing.PerBitModel#EDGE_SIZES}. */
     @ParameterizedTest
-    @ValueSource(longs = {1, 63, 64, 65, 1000, 262_143, 262_144, 262_145, 3 * 262_144 + 17})
+    @MethodSource("io.pagehint.api.testing.PerBitModel#edgeSizes")
     void randomOperationsAgreeWithPerBitModel(long size) {
-        SplittableRandom rnd = new SplittableRandom(size);
-        PageBitmap bm = new PageBitmap(size);
-        BitSet ref = new BitSet();
-        PageBitmap other = randomBitmap(size, rnd);
-        BitSet otherRef = toBitSet(other);
-        for (int step = 0; step < 400; step++) {
-            long a = rnd.nextLong(size + 1);
-            long b = rnd.nextLong(size + 1);
-            long from = Math.min(a, b);
-            long to = Math.max(a, b);
+        randomSteps(size, (bm, ref, other, otherRef, from, to, rnd) -> {
             switch (rnd.nextInt(7)) {
                 case 0 -> { bm.setRange(from, to); ref.set((int) from, (int) to); }
                 case 1 -> { bm.clearRange(from, to); ref.clear((int) from, (int) to); }
@@ -77,8 +69,8 @@ class PageBitmapTest {
                     ref.clear((int) (w * 64), (int) Math.min(size, (w + len) * 64));
                 }
             }
-            assertSame(bm, ref, size);
-        }
+            return ref;
+        });
     }
 
     @Test

@@ -3,8 +3,10 @@ package io.pagehint.api.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pagehint.api.bitmap.PageBitmap;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.SplittableRandom;
+import java.util.stream.LongStream;
 
 /**
  * A {@link PageBitmap} held against a plain per-bit model, {@link BitSet}: random bitmaps, the model of
@@ -28,6 +30,39 @@ public final class PerBitModel {
             bm.orWord(w, v);
         }
         return bm;
+    }
+
+    /** Sizes around word and segment edges (a segment is 262 144 bits), and one spanning three segments. */
+    public static final long[] EDGE_SIZES = {1, 63, 64, 65, 1000, 262_143, 262_144, 262_145, 3 * 262_144 + 17};
+
+    /** {@link #EDGE_SIZES}, for a {@code @MethodSource}. */
+    public static LongStream edgeSizes() {
+        return Arrays.stream(EDGE_SIZES);
+    }
+
+    /** One random step of {@link #randomSteps}: changes {@code bm} and returns the model of what it now holds. */
+    @FunctionalInterface
+    public interface Step {
+        BitSet apply(PageBitmap bm, BitSet ref, PageBitmap other, BitSet otherRef, long from, long to, SplittableRandom rnd);
+    }
+
+    /**
+     * 400 random steps on a bitmap of {@code size} bits, from clear, each with a random range
+     * {@code [from, to)} and a random other bitmap to combine with; after each step the bitmap must
+     * hold exactly the model's bits.
+     */
+    public static void randomSteps(long size, Step step) {
+        SplittableRandom rnd = new SplittableRandom(size);
+        PageBitmap bm = new PageBitmap(size);
+        BitSet ref = new BitSet();
+        PageBitmap other = randomBitmap(size, rnd);
+        BitSet otherRef = toBitSet(other);
+        for (int i = 0; i < 400; i++) {
+            long a = rnd.nextLong(size + 1);
+            long b = rnd.nextLong(size + 1);
+            ref = step.apply(bm, ref, other, otherRef, Math.min(a, b), Math.max(a, b), rnd);
+            assertSame(bm, ref, size);
+        }
     }
 
     /** The bitmap's set bits. */

@@ -2,6 +2,7 @@ package io.pagehint.tighten.algorithm;
 
 import static io.pagehint.api.testing.PerBitModel.assertSame;
 import static io.pagehint.api.testing.PerBitModel.randomBitmap;
+import static io.pagehint.api.testing.PerBitModel.randomSteps;
 import static io.pagehint.api.testing.PerBitModel.toBitSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,25 +12,17 @@ import java.util.BitSet;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The shifted copy and the huge-page rule held against a plain per-bit model (java.util.BitSet). */
 class TighteningBitsTest {
 
-    /** Sizes around word and segment edges, and one spanning three segments. */
+    /** {@link io.pagehint.api.testing.PerBitModel#EDGE_SIZES}. */
     @ParameterizedTest
-    @ValueSource(longs = {1, 63, 64, 65, 1000, 262_143, 262_144, 262_145, 3 * 262_144 + 17})
+    @MethodSource("io.pagehint.api.testing.PerBitModel#edgeSizes")
     void randomCopiesAndGroupRulesAgreeWithPerBitModel(long size) {
-        SplittableRandom rnd = new SplittableRandom(size);
-        PageBitmap bm = new PageBitmap(size);
-        BitSet ref = new BitSet();
-        PageBitmap other = randomBitmap(size, rnd);
-        BitSet otherRef = toBitSet(other);
-        for (int step = 0; step < 400; step++) {
-            long a = rnd.nextLong(size + 1);
-            long b = rnd.nextLong(size + 1);
-            long from = Math.min(a, b);
-            long to = Math.max(a, b);
+        randomSteps(size, (bm, ref, other, otherRef, from, to, rnd) -> {
             switch (rnd.nextInt(4)) {
                 case 0 -> { bm.setRange(from, to); ref.set((int) from, (int) to); }
                 case 1 -> {
@@ -50,8 +43,8 @@ class TighteningBitsTest {
                     ref = expected;
                 }
             }
-            assertSame(bm, ref, size);
-        }
+            return ref;
+        });
     }
 
     /** Host pages of 2 MiB and 1 GiB (512 and 262 144 guest pages) and larger: whole-word groups, a whole segment, several segments. */
