@@ -166,6 +166,60 @@ public final class PageBitmap {
     }
 
     /**
+     * Copies words {@code firstWord .. firstWord+len-1} into {@code out[off..]}, each segment's words
+     * under its lock (an unallocated segment reads as zeros). The bulk form of {@link #word}.
+     */
+    public void getWords(long firstWord, long[] out, int off, int len) {
+        checkWordRange(firstWord, len);
+        Objects.checkFromIndexSize(off, len, out.length);
+        int done = 0;
+        while (done < len) {
+            long w = firstWord + done;
+            int i = (int) (w & (SEGMENT_WORDS - 1));
+            int n = Math.min(len - done, SEGMENT_WORDS - i);
+            long[] seg = segment((int) (w >>> SEGMENT_SHIFT));
+            if (seg == null) {
+                java.util.Arrays.fill(out, off + done, off + done + n, 0L);
+            } else {
+                synchronized (seg) {
+                    System.arraycopy(seg, i, out, off + done, n);
+                }
+            }
+            done += n;
+        }
+    }
+
+    /**
+     * Overwrites words {@code firstWord..} with {@code words[off..off+len-1]}, each segment's words
+     * under its lock. Bits beyond {@link #size()} are kept clear; zeros written into a segment that
+     * was never allocated allocate nothing.
+     */
+    public void setWords(long firstWord, long[] words, int off, int len) {
+        checkWordRange(firstWord, len);
+        Objects.checkFromIndexSize(off, len, words.length);
+        int done = 0;
+        while (done < len) {
+            long w = firstWord + done;
+            int s = (int) (w >>> SEGMENT_SHIFT);
+            int i = (int) (w & (SEGMENT_WORDS - 1));
+            int n = Math.min(len - done, SEGMENT_WORDS - i);
+            long[] seg = segment(s);
+            if (seg == null && allZero(words, off + done, n)) {
+                done += n; // already all clear
+                continue;
+            }
+            seg = seg != null ? seg : segmentForWrite(s);
+            synchronized (seg) {
+                System.arraycopy(words, off + done, seg, i, n);
+                if (w + n == wordCount) {
+                    seg[i + n - 1] &= validMask(wordCount - 1);
+                }
+            }
+            done += n;
+        }
+    }
+
+    /**
      * ORs {@code words[off..off+len-1]} into words {@code firstWord..}; returns how many bits were
      * newly set. Bits beyond {@link #size()} are ignored.
      */

@@ -74,6 +74,35 @@ class PageBitmapTest {
     }
 
     @Test
+    void wordsReadAndWrittenInBulkAgreeWithPerBitModel() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        long size = 3 * 262_144 + 77; // three segments and a part word
+        PageBitmap bm = randomBitmap(size, rnd);
+        BitSet ref = toBitSet(bm);
+        for (int step = 0; step < 200; step++) {
+            long w = rnd.nextLong(bm.wordCount());
+            int len = (int) Math.min(bm.wordCount() - w, 1 + rnd.nextInt(rnd.nextBoolean() ? 70 : 9000));
+            long[] words = new long[len + 2];
+            bm.getWords(w, words, 1, len);
+            for (int k = 0; k < len; k++) {
+                assertThat(words[1 + k]).as("word %d", w + k).isEqualTo(wordOf(ref, w + k));
+                words[1 + k] = rnd.nextLong();
+            }
+            bm.setWords(w, words, 1, len);
+            for (int k = 0; k < len; k++) {
+                for (int b = 0; b < 64 && (w + k) * 64 + b < size; b++) {
+                    ref.set((int) ((w + k) * 64 + b), (words[1 + k] & (1L << b)) != 0);
+                }
+            }
+            assertSame(bm, ref, size);
+        }
+        PageBitmap sparse = new PageBitmap(4 * 262_144);
+        sparse.setWords(100, new long[9000], 0, 9000);
+        assertThat(sparse.allocatedBytes()).as("zeros written where nothing was allocated").isZero();
+        assertThatThrownBy(() -> sparse.setWords(sparse.wordCount() - 1, new long[2], 0, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void queriesAgreeWithPerBitModel() {
         SplittableRandom rnd = new SplittableRandom(7);
         long size = 2 * 262_144 + 99;

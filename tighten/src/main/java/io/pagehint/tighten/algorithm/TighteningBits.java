@@ -10,24 +10,25 @@ import io.pagehint.api.bitmap.PageBitmap;
  *
  * <p>Both work a word at a time and allocate nothing but segments of the destination that get a set
  * bit (and, once per thread, a copy's word buffer). Neither is atomic as a whole: each word it changes
- * is changed under that word's segment lock ({@link PageBitmap#orWords}, {@link PageBitmap#andNotWord},
- * {@link PageBitmap#clearRange}), but a reader may see a range half done. The tightener's callers read the bits it recomputes after it
- * returns.
+ * is changed under that word's segment lock ({@link PageBitmap#setWords}, {@link PageBitmap#orWord},
+ * {@link PageBitmap#andNotWord}, {@link PageBitmap#clearRange}), but a reader may see a range half
+ * done. The tightener's callers read the bits it recomputes after it returns.
  */
 final class TighteningBits {
 
-    /** Words a copy builds before it writes them: 4 KiB a thread, allocated once, so a copy allocates nothing. */
-    private static final ThreadLocal<long[]> BUFFER = ThreadLocal.withInitial(() -> new long[512]);
+    /** Words a copy reads, shifts and writes at a time (and one more): 32 KiB a thread (a segment of words), allocated once, so a copy allocates nothing. */
+    private static final ThreadLocal<long[]> BUFFER = ThreadLocal.withInitial(() -> new long[4097]);
 
     private TighteningBits() {
     }
 
     /**
      * Overwrites bits {@code [dstFrom, dstFrom+count)} of {@code dst} with bits
-     * {@code [srcFrom, srcFrom+count)} of {@code src}: the range is cleared, then each destination word
-     * gets the 64 source bits that line up with it (two source words, shifted, where the offsets differ
-     * modulo 64), ORed in a buffer of words at a time. {@code src} may be {@code dst} only if the ranges
-     * do not overlap.
+     * {@code [srcFrom, srcFrom+count)} of {@code src}: each destination word gets the 64 source bits
+     * that line up with it (two source words, shifted, where the offsets differ modulo 64). The range's
+     * two edge words are written bit-masked; the words wholly inside it are read and written in bulk
+     * ({@link PageBitmap#getWords}, {@link PageBitmap#setWords}), a segment's worth at a time.
+     * {@code src} may be {@code dst} only if the ranges do not overlap.
      */
     static void copyRange(PageBitmap dst, PageBitmap src, long srcFrom, long dstFrom, long count) {
         if (count < 0) {
@@ -43,27 +44,42 @@ final class TighteningBits {
         }
         long dstTo = dstFrom + count;
         long delta = srcFrom - dstFrom; // source bit = destination bit + delta
-        dst.clearRange(dstFrom, dstTo);
-        // the destination words are built in this thread's buffer and ORed in a buffer at a time, so
-        // the destination takes each segment's lock once per buffer, not once per word
-        long[] buf = BUFFER.get();
         long first = dstFrom >>> 6;
-        long end = ((dstTo - 1) >>> 6) + 1;
-        for (long w0 = first; w0 < end; w0 += buf.length) {
-            int n = (int) Math.min(buf.length, end - w0);
-            boolean any = false;
-            for (int i = 0; i < n; i++) {
-                long w = w0 + i;
-                long bits = sourceBits(src, (w << 6) + delta);
-                if (w == first || w == end - 1) {
-                    bits &= PageBitmap.wordMask(w, dstFrom, dstTo); // the range's edge words
+        long last = (dstTo - 1) >>> 6;
+        // the range's edge words keep their bits outside it
+        copyWordMasked(dst, src, first, delta, dstFrom, dstTo);
+        if (last > first) {
+            copyWordMasked(dst, src, last, delta, dstFrom, dstTo);
+        }
+        // the words wholly inside, a buffer at a time: read in bulk, shifted into place, written in bulk,
+        // so each bitmap's segment lock is taken once per buffer, not once per word
+        long[] buf = BUFFER.get();
+        int chunk = buf.length - 1; // one source word more than destination words, for the shift
+        int sh = (int) (delta & 63);
+        for (long w0 = first + 1; w0 < last; w0 += chunk) {
+            int n = (int) Math.min(chunk, last - w0);
+            long k0 = ((w0 << 6) + delta) >> 6; // the source word holding the first bit of word w0
+            int read = (int) Math.min(n + 1, src.wordCount() - k0); // n words, and the next one if there is one
+            src.getWords(k0, buf, 0, read);
+            if (read == n) {
+                buf[n] = 0;
+            }
+            if (sh != 0) {
+                for (int i = 0; i < n; i++) {
+                    buf[i] = (buf[i] >>> sh) | (buf[i + 1] << (64 - sh));
                 }
-                buf[i] = bits;
-                any |= bits != 0;
             }
-            if (any) { // a clear source allocates nothing
-                dst.orWords(w0, buf, 0, n);
-            }
+            dst.setWords(w0, buf, 0, n);
+        }
+    }
+
+    /** Writes the bits of word {@code w} that lie in {@code [from, to)} from the source bits {@code delta} further on. */
+    private static void copyWordMasked(PageBitmap dst, PageBitmap src, long w, long delta, long from, long to) {
+        long mask = PageBitmap.wordMask(w, from, to);
+        long bits = sourceBits(src, (w << 6) + delta) & mask;
+        dst.andNotWord(w, mask & ~bits);
+        if (bits != 0) { // a clear source allocates nothing
+            dst.orWord(w, bits);
         }
     }
 
