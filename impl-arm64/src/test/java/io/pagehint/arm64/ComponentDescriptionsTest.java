@@ -14,8 +14,7 @@ class ComponentDescriptionsTest {
 
     @ParameterizedTest
     @CsvSource({
-            "io.pagehint.arm64.layout.VirtLayoutProvider, io.pagehint.api.memory.LayoutProvider",
-            "io.pagehint.arm64.tighten.VirtBitmapTightener, io.pagehint.api.tighten.BitmapTightener"})
+            "io.pagehint.arm64.layout.VirtLayoutProvider, io.pagehint.api.memory.LayoutProvider"})
     void theServiceIsDeclaredForAarch64Virt(String component, String service) {
         ComponentDescription d = ComponentDescription.of(component, getClass().getClassLoader());
         assertThat(d.provides()).containsExactly(service);

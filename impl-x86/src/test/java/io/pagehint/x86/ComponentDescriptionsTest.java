@@ -14,8 +14,7 @@ class ComponentDescriptionsTest {
 
     @ParameterizedTest
     @CsvSource({
-            "io.pagehint.x86.layout.X86LayoutProvider, io.pagehint.api.memory.LayoutProvider",
-            "io.pagehint.x86.tighten.X86BitmapTightener, io.pagehint.api.tighten.BitmapTightener"})
+            "io.pagehint.x86.layout.X86LayoutProvider, io.pagehint.api.memory.LayoutProvider"})
     void theServiceIsDeclaredForX86PcAndQ35(String component, String service) {
         ComponentDescription d = ComponentDescription.of(component, getClass().getClassLoader());
         assertThat(d.provides()).containsExactly(service);

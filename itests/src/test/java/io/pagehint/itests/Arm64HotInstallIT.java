@@ -53,10 +53,12 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
- * The extension point, proved: a runtime started without {@code io.pagehint.arm64} migrates an Arm
- * guest of QEMU's virt machine without hints and says why; the aarch64 bundle is then installed and
- * started in the running framework, from the reactor's file; and the next migration of the same guest
- * uses hints. No restart, and the engine is the same component throughout.
+ * The extension point, proved: a runtime started without {@code io.pagehint.arm64} and without the
+ * tighten bundle (so with no tightener at all) migrates an Arm guest of QEMU's virt machine without
+ * hints and says why; the aarch64 bundle and the tighten bundle are then installed and started in the
+ * running framework, from the reactor's files; the tighten bundle registers a tightener for each
+ * aarch64 layout provider; and the next migration of the same guest uses hints. No restart, and the
+ * engine is the same component throughout.
  *
  * <p>Everything is real: the guest is its own process ({@code pagehint guest}, 64 KiB pages, a workload
  * that used and freed most of its memory) with its serial hint driver; the source and the destination
@@ -92,10 +94,14 @@ public class Arm64HotInstallIT {
     private Path dir;
     private final List<AutoCloseable> cleanUp = new ArrayList<>();
 
-    /** The runtime's bundles, but not the aarch64 one. */
+    /** The runtime's bundles, but not the aarch64 one and not the tighten one. */
     @Configuration
     public Option[] config() {
-        return RuntimeBundles.options(b -> !b.file().getName().startsWith("io.pagehint.arm64-"));
+        return RuntimeBundles.options(b -> !b.file().getName().startsWith("io.pagehint.arm64-") && !isTighten(b));
+    }
+
+    private static boolean isTighten(RuntimeBundles.RuntimeBundle b) {
+        return b.file().getName().startsWith("io.pagehint.tighten-");
     }
 
     /**
@@ -149,13 +155,17 @@ public class Arm64HotInstallIT {
         first.close();
         assertThat(first.process().process().exitValue()).as("the source guest, handed over, quits").isZero();
 
-        // 2. the aarch64 bundle joins the running framework
+        // 2. the aarch64 bundle and the tighten bundle join the running framework
         Bundle arm64 = context.installBundle(new File(System.getProperty("pagehint.arm64.bundle")).toURI().toString());
         cleanUp.add(arm64::uninstall);
         arm64.start();
-        long tightenerId = awaitTightenerFrom(arm64);
-        Conditions.await(TIMEOUT, "the engine binds the aarch64 tightener",
-                () -> Components.boundServiceIds(scr, engineRef, BitmapTightener.class).contains(tightenerId),
+        Bundle tighten = context.installBundle(RuntimeBundles.all().stream().filter(Arm64HotInstallIT::isTighten).findFirst()
+                .orElseThrow().file().toURI().toString());
+        cleanUp.add(tighten::uninstall);
+        tighten.start();
+        List<Long> tightenerIds = awaitTightenersFrom(tighten);
+        Conditions.await(TIMEOUT, "the engine binds the aarch64 tighteners",
+                () -> Components.boundServiceIds(scr, engineRef, BitmapTightener.class).containsAll(tightenerIds),
                 () -> "bound " + Components.boundServiceIds(scr, engineRef, BitmapTightener.class));
         assertThat(context.getServiceReference(MigrationService.class).getProperty("component.id"))
                 .as("the same engine component, never restarted").isEqualTo(engineComponentId);
@@ -243,19 +253,24 @@ public class Arm64HotInstallIT {
         return List.copyOf(context.getServiceReferences(BitmapTightener.class, "(" + BitmapTightener.ARCH + "=" + arch + ")"));
     }
 
-    /** Waits until {@code bundle} registers its aarch64 tightener; returns its service id. */
-    private long awaitTightenerFrom(Bundle bundle) throws Exception {
-        Conditions.await(TIMEOUT, "the aarch64 tightener of " + bundle.getSymbolicName(),
+    /**
+     * Waits until {@code bundle} has registered an aarch64 virt tightener for each of the two aarch64
+     * layout providers (this test's, standing in for the VMM, and impl-arm64's); returns their service ids.
+     */
+    private List<Long> awaitTightenersFrom(Bundle bundle) throws Exception {
+        Conditions.await(TIMEOUT, "two aarch64 tighteners of " + bundle.getSymbolicName(),
                 () -> {
                     try {
-                        return tighteners("aarch64").stream().anyMatch(r -> r.getBundle() == bundle);
+                        return tighteners("aarch64").stream().filter(r -> r.getBundle() == bundle).count() == 2;
                     } catch (Exception e) {
                         return false;
                     }
                 }, () -> "bundle state " + bundle.getState());
-        ServiceReference<BitmapTightener> ref = tighteners("aarch64").stream().filter(r -> r.getBundle() == bundle).findFirst()
-                .orElseThrow();
-        assertThat(ref.getProperty(BitmapTightener.MACHINES)).isEqualTo("virt");
-        return (Long) ref.getProperty("service.id");
+        List<ServiceReference<BitmapTightener>> refs = tighteners("aarch64");
+        for (ServiceReference<BitmapTightener> ref : refs) {
+            assertThat(ref.getBundle()).isEqualTo(bundle);
+            assertThat(ref.getProperty(BitmapTightener.MACHINES)).isEqualTo("virt");
+        }
+        return refs.stream().map(r -> (Long) r.getProperty("service.id")).toList();
     }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class BundleRulesTest {
 
-    private static final List<String> FORBIDDEN_IN_ENGINE = List.of("io.pagehint.x86", "io.pagehint.arm64", "io.pagehint.channel");
+    private static final List<String> FORBIDDEN_IN_ENGINE = List.of("io.pagehint.x86", "io.pagehint.arm64", "io.pagehint.channel",
+            "io.pagehint.tighten");
 
     private static Manifest manifest(File jar) throws IOException {
         try (JarFile jf = new JarFile(jar)) {
@@ -66,12 +67,28 @@ class BundleRulesTest {
         }
     }
 
+    /** The tighten bundle: private packages, and only contracts, the framework and logging imported. */
+    @Test
+    void theTightenBundleExportsNothingAndImportsOnlyTheApiTheFrameworkAndSlf4j() throws IOException {
+        File jar = RuntimeBundles.pagehint().stream().filter(f -> f.getName().startsWith("io.pagehint.tighten-")).findFirst()
+                .orElseThrow(() -> new AssertionError("no tighten bundle in " + RuntimeBundles.folder()));
+        Attributes main = manifest(jar).getMainAttributes();
+        assertThat(main.getValue("Bundle-SymbolicName")).isEqualTo("io.pagehint.tighten");
+        assertThat(main.getValue("Export-Package")).as("Export-Package of io.pagehint.tighten").isNull();
+        List<String> imported = new ArrayList<>();
+        ManifestHeader.parse(main.getValue("Import-Package")).forEach(c -> imported.addAll(c.names()));
+        assertThat(imported).as("Import-Package of io.pagehint.tighten").isNotEmpty().allMatch(p -> p.startsWith("io.pagehint.api.")
+                || p.startsWith("org.osgi.framework") || p.startsWith("org.osgi.util.tracker") || p.equals("org.slf4j")
+                || p.startsWith("java."));
+    }
+
     @Test
     void theRuleCatchesWhatItIsMeantToCatch() {
         assertThat(forbiddenForTheEngine("io.pagehint.x86")).isTrue();
         assertThat(forbiddenForTheEngine("io.pagehint.x86.layout")).isTrue();
         assertThat(forbiddenForTheEngine("io.pagehint.arm64.tighten")).isTrue();
         assertThat(forbiddenForTheEngine("io.pagehint.channel.serial")).isTrue();
+        assertThat(forbiddenForTheEngine("io.pagehint.tighten.algorithm")).isTrue();
         assertThat(forbiddenForTheEngine("io.pagehint.*")).isTrue();
         assertThat(forbiddenForTheEngine("io.pagehint.x86*")).isTrue();
         assertThat(forbiddenForTheEngine("io.pagehint.api.*")).isFalse();

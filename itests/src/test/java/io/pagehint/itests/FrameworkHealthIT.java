@@ -32,8 +32,8 @@ public class FrameworkHealthIT extends InFramework {
             }
         }
         assertThat(notActive).as("bundles not active").isEmpty();
-        for (String bsn : List.of("io.pagehint.api", "io.pagehint.x86", "io.pagehint.arm64", "io.pagehint.channel", "io.pagehint.engine",
-                "io.pagehint.reference", "io.pagehint.guest", "io.pagehint.runtime", "org.apache.felix.scr", "slf4j.simple")) {
+        for (String bsn : List.of("io.pagehint.api", "io.pagehint.tighten", "io.pagehint.x86", "io.pagehint.arm64", "io.pagehint.channel",
+                "io.pagehint.engine", "io.pagehint.reference", "io.pagehint.guest", "io.pagehint.runtime", "org.apache.felix.scr", "slf4j.simple")) {
             assertThat(List.of(context.getBundles())).extracting(Bundle::getSymbolicName).as("installed").contains(bsn);
         }
     }

@@ -21,8 +21,8 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
- * The architecture bundle can be stopped and started under a running engine: its tightener
- * leaves and comes back, and the engine's migration service stays the same active component
+ * The architecture bundle can be stopped and started under a running engine: with its layout
+ * provider, the tightener the tighten bundle registers for it leaves and comes back, and the engine's migration service stays the same active component
  * throughout, binding the tightener again when it returns (DESIGN: hot swap without restart).
  */
 @RunWith(PaxExam.class)
@@ -47,7 +47,9 @@ public class HotSwapIT extends InFramework {
         try {
             assertThat(tighteners.waitForService(TIMEOUT.toMillis())).as("the x86 tightener").isNotNull();
             long tightenerId = serviceId(tighteners.getServiceReference());
-            assertThat(tighteners.getServiceReference().getBundle()).isEqualTo(x86);
+            // the tighten bundle registers it for the x86 bundle's layout provider, with the provider's properties
+            assertThat(tighteners.getServiceReference().getBundle().getSymbolicName()).isEqualTo("io.pagehint.tighten");
+            assertThat((String[]) tighteners.getServiceReference().getProperty(BitmapTightener.MACHINES)).containsExactlyInAnyOrder("pc", "q35");
             ComponentDescriptionDTO engineComponent = componentOf(engineRef);
             ComponentConfigurationDTO before = configuration(engineComponent);
             assertThat(before.state).isEqualTo(ComponentConfigurationDTO.ACTIVE);
@@ -56,7 +58,7 @@ public class HotSwapIT extends InFramework {
 
             x86.stop();
 
-            // unbinding a dynamic reference is synchronous: it is gone when stop() returns
+            // the provider goes, so its tightener goes, and unbinding a dynamic reference is synchronous: gone when stop() returns
             assertThat(tighteners.getServiceReferences()).as("tighteners after x86 stopped").isNull();
             assertThat(boundTighteners(engineRef)).doesNotContain(tightenerId);
             ComponentConfigurationDTO during = configuration(engineComponent);

@@ -28,7 +28,6 @@ public final class PageBitmap {
     static final int SEGMENT_SHIFT = 12;
     /** Words per segment. */
     public static final int SEGMENT_WORDS = 1 << SEGMENT_SHIFT;
-    static final long BITS_PER_SEGMENT = (long) SEGMENT_WORDS * Long.SIZE;
     /** The largest bitmap: 2^46 bits. */
     public static final long MAX_BITS = 1L << 46;
 
@@ -167,6 +166,60 @@ public final class PageBitmap {
     }
 
     /**
+     * Copies words {@code firstWord .. firstWord+len-1} into {@code out[off..]}, each segment's words
+     * under its lock (an unallocated segment reads as zeros). The bulk form of {@link #word}.
+     */
+    public void getWords(long firstWord, long[] out, int off, int len) {
+        checkWordRange(firstWord, len);
+        Objects.checkFromIndexSize(off, len, out.length);
+        int done = 0;
+        while (done < len) {
+            long w = firstWord + done;
+            int i = (int) (w & (SEGMENT_WORDS - 1));
+            int n = Math.min(len - done, SEGMENT_WORDS - i);
+            long[] seg = segment((int) (w >>> SEGMENT_SHIFT));
+            if (seg == null) {
+                java.util.Arrays.fill(out, off + done, off + done + n, 0L);
+            } else {
+                synchronized (seg) {
+                    System.arraycopy(seg, i, out, off + done, n);
+                }
+            }
+            done += n;
+        }
+    }
+
+    /**
+     * Overwrites words {@code firstWord..} with {@code words[off..off+len-1]}, each segment's words
+     * under its lock. Bits beyond {@link #size()} are kept clear; zeros written into a segment that
+     * was never allocated allocate nothing.
+     */
+    public void setWords(long firstWord, long[] words, int off, int len) {
+        checkWordRange(firstWord, len);
+        Objects.checkFromIndexSize(off, len, words.length);
+        int done = 0;
+        while (done < len) {
+            long w = firstWord + done;
+            int s = (int) (w >>> SEGMENT_SHIFT);
+            int i = (int) (w & (SEGMENT_WORDS - 1));
+            int n = Math.min(len - done, SEGMENT_WORDS - i);
+            long[] seg = segment(s);
+            if (seg == null && allZero(words, off + done, n)) {
+                done += n; // already all clear
+                continue;
+            }
+            seg = seg != null ? seg : segmentForWrite(s);
+            synchronized (seg) {
+                System.arraycopy(words, off + done, seg, i, n);
+                if (w + n == wordCount) {
+                    seg[i + n - 1] &= validMask(wordCount - 1);
+                }
+            }
+            done += n;
+        }
+    }
+
+    /**
      * ORs {@code words[off..off+len-1]} into words {@code firstWord..}; returns how many bits were
      * newly set. Bits beyond {@link #size()} are ignored.
      */
@@ -241,13 +294,13 @@ public final class PageBitmap {
                 int i1 = (int) (((end - 1) & (SEGMENT_WORDS - 1)) + 1);
                 // the edge words take a mask; the words between are counted whole, a loop the JIT unrolls
                 if (i1 - i0 == 1) {
-                    n += Long.bitCount(seg[i0] & rangeMask(w, from, to));
+                    n += Long.bitCount(seg[i0] & wordMask(w, from, to));
                 } else {
-                    n += Long.bitCount(seg[i0] & rangeMask(w, from, to));
+                    n += Long.bitCount(seg[i0] & wordMask(w, from, to));
                     for (int i = i0 + 1; i < i1 - 1; i++) {
                         n += Long.bitCount(seg[i]);
                     }
-                    n += Long.bitCount(seg[i1 - 1] & rangeMask(end - 1, from, to));
+                    n += Long.bitCount(seg[i1 - 1] & wordMask(end - 1, from, to));
                 }
             }
             w = end;
@@ -386,8 +439,8 @@ public final class PageBitmap {
             synchronized (dst) {
                 int i0 = (int) (w & (SEGMENT_WORDS - 1));
                 int i1 = (int) (((end - 1) & (SEGMENT_WORDS - 1)) + 1);
-                long firstMask = rangeMask(w, from, to);
-                long lastMask = rangeMask(end - 1, from, to);
+                long firstMask = wordMask(w, from, to);
+                long lastMask = wordMask(end - 1, from, to);
                 // the edge words take a mask; the words between are whole, a loop the JIT unrolls
                 changed += or ? orWordsLocked(dst, src, i0, i1, firstMask, lastMask)
                         : andNotWordsLocked(dst, src, i0, i1, firstMask, lastMask);
@@ -435,241 +488,6 @@ public final class PageBitmap {
             dst[i] = old | m;
         }
         return changed;
-    }
-
-    /**
-     * Overwrites bits {@code [dstFrom, dstFrom+count)} of this bitmap with bits
-     * {@code [srcFrom, srcFrom+count)} of {@code src}, a word at a time (shifted word copies where
-     * the two offsets differ modulo 64). {@code src} may be this bitmap only if the ranges do not
-     * overlap.
-     */
-    public void copyRange(PageBitmap src, long srcFrom, long dstFrom, long count) {
-        if (count < 0) {
-            throw new IllegalArgumentException("negative count " + count);
-        }
-        src.checkRange(srcFrom, srcFrom + count);
-        checkRange(dstFrom, dstFrom + count);
-        if (count == 0) {
-            return;
-        }
-        if (src == this && srcFrom < dstFrom + count && dstFrom < srcFrom + count) {
-            throw new IllegalArgumentException("overlapping copy within one bitmap");
-        }
-        long dstTo = dstFrom + count;
-        long delta = srcFrom - dstFrom; // src bit = dst bit + delta
-        long fw = dstFrom >>> 6;
-        long lw = (dstTo - 1) >>> 6;
-        for (long w = fw; w <= lw; ) {
-            int s = (int) (w >>> SEGMENT_SHIFT);
-            long end = Math.min(lw + 1, ((long) s + 1) << SEGMENT_SHIFT);
-            long[] dst = segment(s);
-            if (dst == null) {
-                // all clear here already: allocate only if the source has a bit to copy
-                long firstBit = Math.max(dstFrom, w << 6);
-                long lastBit = Math.min(dstTo, end << 6);
-                if (!src.anySet(firstBit + delta, lastBit + delta)) {
-                    w = end;
-                    continue;
-                }
-                dst = segmentForWrite(s);
-            }
-            synchronized (dst) {
-                copyWordsLocked(dst, src, w, end, delta, dstFrom, dstTo);
-            }
-            w = end;
-        }
-    }
-
-    /**
-     * Writes words {@code [w0, w1)} of this bitmap (all in segment {@code dst}, whose lock the caller
-     * holds) from the source bits {@code delta} further on, keeping the bits outside {@code [from, to)}.
-     * The words wholly inside are copied straight from the source's segment arrays: whole words when
-     * the offsets agree modulo 64, else each from two neighbouring source words, shifted.
-     */
-    private static void copyWordsLocked(long[] dst, PageBitmap src, long w0, long w1, long delta, long from, long to) {
-        long a = (w0 << 6) < from ? w0 + 1 : w0; // the first word wholly inside
-        long b = (w1 << 6) > to ? w1 - 1 : w1;   // one past the last word wholly inside
-        if (a > w0) {
-            copyWordMasked(dst, src, w0, delta, from, to);
-        }
-        if (b < w1 && w1 - 1 >= a) {
-            copyWordMasked(dst, src, w1 - 1, delta, from, to);
-        }
-        if (a >= b) {
-            return;
-        }
-        int sh = (int) (delta & 63);
-        long k = ((a << 6) + delta) >> 6; // source word of the first bit of word a; the source words used lie in the bitmap
-        for (long w = a; w < b; ) {
-            int si = (int) (k >>> SEGMENT_SHIFT);
-            long[] sseg = src.segment(si);
-            int ki = (int) (k & (SEGMENT_WORDS - 1));
-            int di = (int) (w & (SEGMENT_WORDS - 1));
-            if (sh == 0) {
-                int n = (int) Math.min(b - w, SEGMENT_WORDS - ki);
-                if (sseg == null) {
-                    java.util.Arrays.fill(dst, di, di + n, 0L);
-                } else {
-                    System.arraycopy(sseg, ki, dst, di, n);
-                }
-                w += n;
-                k += n;
-                continue;
-            }
-            // words whose two source words both lie in this source segment
-            int n = (int) Math.min(b - w, Math.min(SEGMENT_WORDS - 1 - ki, src.wordCount - 1 - k));
-            if (n > 0) {
-                if (sseg == null) {
-                    java.util.Arrays.fill(dst, di, di + n, 0L);
-                } else {
-                    for (int t = 0; t < n; t++) {
-                        dst[di + t] = (sseg[ki + t] >>> sh) | (sseg[ki + t + 1] << (64 - sh));
-                    }
-                }
-                w += n;
-                k += n;
-            } else {
-                dst[di] = (src.wordOrZero(k) >>> sh) | (src.wordOrZero(k + 1) << (64 - sh));
-                w++;
-                k++;
-            }
-        }
-    }
-
-    /** Writes the bits of word {@code w} that lie in {@code [from, to)} from the source bits {@code delta} further on. */
-    private static void copyWordMasked(long[] dst, PageBitmap src, long w, long delta, long from, long to) {
-        long bit = (w << 6) + delta;
-        long k = bit >> 6;
-        int sh = (int) (bit & 63);
-        long v = sh == 0 ? src.wordOrZero(k) : (src.wordOrZero(k) >>> sh) | (src.wordOrZero(k + 1) << (64 - sh));
-        long mask = rangeMask(w, from, to);
-        int i = (int) (w & (SEGMENT_WORDS - 1));
-        dst[i] = (dst[i] & ~mask) | (v & mask);
-    }
-
-    /** Word {@code w} read plainly, 0 for an unallocated segment or an index outside the bitmap. */
-    private long wordOrZero(long w) {
-        if (w < 0 || w >= wordCount) {
-            return 0;
-        }
-        long[] seg = segment((int) (w >>> SEGMENT_SHIFT));
-        return seg == null ? 0 : seg[(int) (w & (SEGMENT_WORDS - 1))];
-    }
-
-    /** Whether a bit in {@code [from, to)} is set; stops at the first one. */
-    private boolean anySet(long from, long to) {
-        if (from >= to) {
-            return false;
-        }
-        long fw = from >>> 6;
-        long lw = (to - 1) >>> 6;
-        for (long w = fw; w <= lw; ) {
-            int s = (int) (w >>> SEGMENT_SHIFT);
-            long[] seg = segment(s);
-            long end = Math.min(lw + 1, ((long) s + 1) << SEGMENT_SHIFT);
-            if (seg != null) {
-                for (; w < end; w++) {
-                    if ((seg[(int) (w & (SEGMENT_WORDS - 1))] & rangeMask(w, from, to)) != 0) {
-                        return true;
-                    }
-                }
-            }
-            w = end;
-        }
-        return false;
-    }
-
-    /**
-     * Keeps a bit in {@code [from, to)} only if every bit of its aligned group of
-     * {@code groupBits} bits (a power of two; the groups are {@code [k*groupBits, (k+1)*groupBits)})
-     * is set; clears the bits of every other group that overlaps the range. A group that is only
-     * partly inside {@code [from, to)} or partly beyond {@link #size()} counts as not full. This is
-     * the huge-page rule: a host page may be skipped only when every guest page in it is free.
-     * A group is decided from one reading of its bits; callers that change the same bits
-     * concurrently must not rely on the group being decided atomically.
-     *
-     * @return how many bits it cleared
-     */
-    public long retainFullGroups(long from, long to, long groupBits) {
-        checkRange(from, to);
-        if (groupBits <= 0 || Long.bitCount(groupBits) != 1) {
-            throw new IllegalArgumentException("group size must be a power of two: " + groupBits);
-        }
-        if (groupBits == 1 || from == to) {
-            return 0;
-        }
-        long cleared = 0;
-        if (groupBits < 64) {
-            // several groups share a word: decide them word by word
-            for (long w = from >>> 6; w <= (to - 1) >>> 6; w++) {
-                cleared += retainSmallGroupsInWord(w, from, to, (int) groupBits);
-            }
-            return cleared;
-        }
-        for (long g = from & -groupBits; g < to; g += groupBits) {
-            long gEnd = g + groupBits;
-            boolean inside = g >= from && gEnd <= to && gEnd <= size;
-            if (inside && groupBits <= BITS_PER_SEGMENT) {
-                cleared += retainWholeGroup(g >>> 6, (int) (groupBits >>> 6));
-            } else if (!inside || cardinality(g, gEnd) != groupBits) {
-                cleared += countAndClear(Math.max(g, from), Math.min(gEnd, to));
-            }
-        }
-        return cleared;
-    }
-
-    /**
-     * The huge-page rule for one group of {@code words} whole words from word {@code w0}, inside one
-     * segment (groups are aligned and at most a segment long): decided and, if not full, cleared under
-     * the segment's lock. Returns the bits it cleared.
-     */
-    private long retainWholeGroup(long w0, int words) {
-        long[] seg = segment((int) (w0 >>> SEGMENT_SHIFT));
-        if (seg == null) {
-            return 0;
-        }
-        int i0 = (int) (w0 & (SEGMENT_WORDS - 1));
-        synchronized (seg) {
-            int i = i0;
-            while (i < i0 + words && seg[i] == -1L) {
-                i++;
-            }
-            if (i == i0 + words) {
-                return 0;
-            }
-            long n = 0;
-            for (int k = i0; k < i0 + words; k++) {
-                n += Long.bitCount(seg[k]);
-                seg[k] = 0;
-            }
-            return n;
-        }
-    }
-
-    private long retainSmallGroupsInWord(long w, long from, long to, int groupBits) {
-        long base = w << 6;
-        long groupsMask = 0; // bits of the full groups
-        for (int g = 0; g < 64; g += groupBits) {
-            long gs = base + g;
-            long ge = gs + groupBits;
-            long gm = groupBits == 64 ? -1L : ((1L << groupBits) - 1) << g;
-            if (gs >= from && ge <= to && ge <= size && (word(w) & gm) == gm) {
-                groupsMask |= gm;
-            }
-        }
-        long clearMask = rangeMask(w, from, to) & ~groupsMask;
-        return Long.bitCount(andNotWord(w, clearMask));
-    }
-
-    private long countAndClear(long from, long to) {
-        if (from >= to) {
-            return 0;
-        }
-        long n = cardinality(from, to);
-        if (n != 0) {
-            clearRange(from, to);
-        }
-        return n;
     }
 
     /** Whether both bitmaps have the same size and the same bits. */
@@ -727,14 +545,17 @@ public final class PageBitmap {
             }
             synchronized (seg) {
                 for (; w < end; w++) {
-                    op.apply(seg, (int) (w & (SEGMENT_WORDS - 1)), rangeMask(w, from, to));
+                    op.apply(seg, (int) (w & (SEGMENT_WORDS - 1)), wordMask(w, from, to));
                 }
             }
         }
     }
 
-    /** The bits of word {@code w} that lie in {@code [from, to)}. */
-    private static long rangeMask(long w, long from, long to) {
+    /**
+     * The bits of word {@code w} (bits {@code 64w .. 64w+63}) that lie in the bit range
+     * {@code [from, to)}: the mask every word-at-a-time walk over a range applies to its edge words.
+     */
+    public static long wordMask(long w, long from, long to) {
         long lo = w << 6;
         long hi = lo + 64;
         long m = -1L;

@@ -103,26 +103,65 @@ public record GuestMemoryLayout(String arch, String machine, int guestPageSize, 
         return null;
     }
 
+    /** Every RAM range as a run of guest pages (where each page frame lives), by ascending PFN. */
+    public List<PageRun> ramRuns() {
+        List<PageRun> runs = new ArrayList<>();
+        for (RamBlock b : blocks) {
+            for (RamRange r : b.ranges()) {
+                runs.add(new PageRun(r.guestPhysAddr() / guestPageSize, r.guestPhysEnd() / guestPageSize, b.index(),
+                        r.blockOffset() / guestPageSize));
+            }
+        }
+        runs.sort(Comparator.comparingLong(PageRun::firstPfn));
+        return runs;
+    }
+
     /**
-     * Whether every byte of {@code [gpa, gpa + length)} is RAM the guest may use: inside RAM
-     * ranges, outside reserved ranges, without overflow.
+     * The guest's usable RAM, the pages a hint may name and a tightener may mark free: the pages of
+     * {@link #ramRuns()} that touch no reserved range (a page partly reserved is reserved), by ascending
+     * PFN, each run inside one RAM range. This is the one definition of usable RAM; the channels'
+     * checks, the tightener and {@link #isUsableRam} read it.
+     */
+    public List<PageRun> usableRam() {
+        long page = guestPageSize;
+        List<long[]> reservedPfns = new ArrayList<>(); // [first, end) of the pages each reserved range touches
+        for (ReservedRange rr : reserved) {
+            reservedPfns.add(new long[] {rr.guestPhysAddr() / page, (rr.guestPhysEnd() + page - 1) / page});
+        }
+        reservedPfns.sort(Comparator.comparingLong(a -> a[0]));
+        List<PageRun> usable = new ArrayList<>();
+        for (PageRun r : ramRuns()) {
+            long at = r.firstPfn();
+            for (long[] res : reservedPfns) {
+                if (res[1] <= at || res[0] >= r.endPfn()) {
+                    continue;
+                }
+                if (res[0] > at) {
+                    usable.add(new PageRun(at, res[0], r.block(), r.firstBlockPage() + (at - r.firstPfn())));
+                }
+                at = Math.max(at, res[1]);
+            }
+            if (at < r.endPfn()) {
+                usable.add(new PageRun(at, r.endPfn(), r.block(), r.firstBlockPage() + (at - r.firstPfn())));
+            }
+        }
+        return usable;
+    }
+
+    /**
+     * Whether every byte of {@code [gpa, gpa + length)} lies in {@linkplain #usableRam() usable pages}:
+     * inside RAM ranges, on no page a reserved range touches, without overflow.
      */
     public boolean isUsableRam(long gpa, long length) {
         if (gpa < 0 || length <= 0 || gpa + length < gpa) {
             return false;
         }
-        for (ReservedRange r : reserved) {
-            if (r.overlaps(gpa, length)) {
-                return false;
-            }
-        }
-        long at = gpa;
-        long end = gpa + length;
-        List<RamRange> ranges = ramRanges();
-        for (RamRange r : ranges) {
-            if (r.containsGuestPhys(at)) {
-                at = Math.min(end, r.guestPhysEnd());
-                if (at == end) {
+        long at = gpa / guestPageSize;
+        long end = (gpa + length - 1) / guestPageSize + 1;
+        for (PageRun r : usableRam()) { // by PFN, so one pass follows adjacent runs
+            if (r.firstPfn() <= at && at < r.endPfn()) {
+                at = r.endPfn();
+                if (at >= end) {
                     return true;
                 }
             }

@@ -1,6 +1,6 @@
-/** Guest memory: layouts (RAM blocks, ranges, reserved areas), machine specs and the sizes in their options, layout providers, and the guest's memory info (API 7a). */
+/** Guest memory: layouts (RAM blocks, ranges, reserved areas, the page runs of RAM and of usable RAM), machine specs and the sizes in their options, layout providers, and the guest's memory info (API 7a). */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.pagehint.api.memory;
 
 import org.osgi.annotation.bundle.Export;

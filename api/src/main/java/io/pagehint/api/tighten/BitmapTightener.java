@@ -8,8 +8,9 @@ import org.osgi.annotation.versioning.ConsumerType;
 /**
  * Turns a loose free-page bitmap (indexed by guest page frame number, holes included) into a tight
  * one (indexed per RAM block by page offset, like the migration bitmap): section 5 and API 7c of
- * the design note, done in the host. Architecture bundles register one as a service with
- * {@link #ARCH} and {@link #MACHINES}; the engine picks the one whose properties match the guest's
+ * the design note, done in the host. One is registered as a service with {@link #ARCH} and
+ * {@link #MACHINES} for each {@code LayoutProvider} (the {@code io.pagehint.tighten} bundle does it,
+ * copying the provider's properties); the engine picks the one whose properties match the guest's
  * {@link GuestMemoryLayout#arch()} and {@link GuestMemoryLayout#machine()}.
  *
  * <p>Promises every implementation keeps, whatever the loose bitmap holds:

@@ -1,6 +1,6 @@
-/** Tightening a loose free-page bitmap into the tight one (section 5, API 7c): the architecture SPI, the layout-driven algorithm every architecture delegates to, and the cache of its compiled layouts. */
+/** Tightening a loose free-page bitmap into the tight one (section 5, API 7c): the SPI and its result. The algorithm is the {@code io.pagehint.tighten} bundle's, registered once per layout provider. */
 @Export
-@Version("1.2.0")
+@Version("2.0.0")
 package io.pagehint.api.tighten;
 
 import org.osgi.annotation.bundle.Export;

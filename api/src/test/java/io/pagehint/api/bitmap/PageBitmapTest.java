@@ -1,5 +1,9 @@
 package io.pagehint.api.bitmap;
 
+import static io.pagehint.api.testing.PerBitModel.assertSame;
+import static io.pagehint.api.testing.PerBitModel.randomBitmap;
+import static io.pagehint.api.testing.PerBitModel.randomSteps;
+import static io.pagehint.api.testing.PerBitModel.toBitSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,26 +13,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every word-level operation held against a plain per-bit model (java.util.BitSet). */
 class PageBitmapTest {
 
-    /** Sizes around word and segment edges, and one spanning three segments. */
+    /** {@link io.pagehint.api.testing.PerBitModel#EDGE_SIZES}. */
     @ParameterizedTest
-    @ValueSource(longs = {1, 63, 64, 65, 1000, 262_143, 262_144, 262_145, 3 * 262_144 + 17})
+    @MethodSource("io.pagehint.api.testing.PerBitModel#edgeSizes")
     void randomOperationsAgreeWithPerBitModel(long size) {
-        SplittableRandom rnd = new SplittableRandom(size);
-        PageBitmap bm = new PageBitmap(size);
-        BitSet ref = new BitSet();
-        PageBitmap other = randomBitmap(size, rnd);
-        BitSet otherRef = toBitSet(other);
-        for (int step = 0; step < 400; step++) {
-            long a = rnd.nextLong(size + 1);
-            long b = rnd.nextLong(size + 1);
-            long from = Math.min(a, b);
-            long to = Math.max(a, b);
-            switch (rnd.nextInt(9)) {
+        randomSteps(size, (bm, ref, other, otherRef, from, to, rnd) -> {
+            switch (rnd.nextInt(7)) {
                 case 0 -> { bm.setRange(from, to); ref.set((int) from, (int) to); }
                 case 1 -> { bm.clearRange(from, to); ref.clear((int) from, (int) to); }
                 case 2 -> {
@@ -59,22 +54,6 @@ class PageBitmapTest {
                     bm.set(bit);
                     ref.set((int) bit);
                 }
-                case 6 -> {
-                    // copy [from,to) of other to a random destination offset
-                    long count = to - from;
-                    long dst = rnd.nextLong(size - count + 1);
-                    bm.copyRange(other, from, dst, count);
-                    for (long i = 0; i < count; i++) {
-                        ref.set((int) (dst + i), otherRef.get((int) (from + i)));
-                    }
-                }
-                case 7 -> {
-                    long group = 1L << rnd.nextInt(12);
-                    BitSet expected = retainFullGroupsReference(ref, size, from, to, group);
-                    long cleared = ref.cardinality() - expected.cardinality();
-                    assertThat(bm.retainFullGroups(from, to, group)).as("group %d in [%d,%d)", group, from, to).isEqualTo(cleared);
-                    ref = expected;
-                }
                 default -> {
                     long w = rnd.nextLong(bm.wordCount());
                     int len = (int) Math.min(bm.wordCount() - w, 1 + rnd.nextInt(70));
@@ -90,8 +69,37 @@ class PageBitmapTest {
                     ref.clear((int) (w * 64), (int) Math.min(size, (w + len) * 64));
                 }
             }
+            return ref;
+        });
+    }
+
+    @Test
+    void wordsReadAndWrittenInBulkAgreeWithPerBitModel() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        long size = 3 * 262_144 + 77; // three segments and a part word
+        PageBitmap bm = randomBitmap(size, rnd);
+        BitSet ref = toBitSet(bm);
+        for (int step = 0; step < 200; step++) {
+            long w = rnd.nextLong(bm.wordCount());
+            int len = (int) Math.min(bm.wordCount() - w, 1 + rnd.nextInt(rnd.nextBoolean() ? 70 : 9000));
+            long[] words = new long[len + 2];
+            bm.getWords(w, words, 1, len);
+            for (int k = 0; k < len; k++) {
+                assertThat(words[1 + k]).as("word %d", w + k).isEqualTo(wordOf(ref, w + k));
+                words[1 + k] = rnd.nextLong();
+            }
+            bm.setWords(w, words, 1, len);
+            for (int k = 0; k < len; k++) {
+                for (int b = 0; b < 64 && (w + k) * 64 + b < size; b++) {
+                    ref.set((int) ((w + k) * 64 + b), (words[1 + k] & (1L << b)) != 0);
+                }
+            }
             assertSame(bm, ref, size);
         }
+        PageBitmap sparse = new PageBitmap(4 * 262_144);
+        sparse.setWords(100, new long[9000], 0, 9000);
+        assertThat(sparse.allocatedBytes()).as("zeros written where nothing was allocated").isZero();
+        assertThatThrownBy(() -> sparse.setWords(sparse.wordCount() - 1, new long[2], 0, 2)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test
@@ -118,70 +126,6 @@ class PageBitmapTest {
             runs.set((int) s, (int) e);
         });
         assertThat(runs).isEqualTo(ref);
-    }
-
-    /** Host pages of 2 MiB and 1 GiB (512 and 262 144 guest pages) and larger: whole-word groups, a whole segment, several segments. */
-    @ParameterizedTest
-    @ValueSource(longs = {64, 512, 262_144, 524_288})
-    void largeGroupsAgreeWithPerBitModel(long group) {
-        SplittableRandom rnd = new SplittableRandom(group);
-        long size = 4 * 262_144 + 4096;
-        for (int trial = 0; trial < 6; trial++) {
-            PageBitmap bm = new PageBitmap(size);
-            // mostly full groups, some with a hole, one partly beyond the end
-            bm.setAll();
-            for (int i = 0; i < 3; i++) {
-                bm.clear(rnd.nextLong(size));
-            }
-            BitSet ref = toBitSet(bm);
-            long a = rnd.nextLong(size + 1);
-            long b = rnd.nextLong(size + 1);
-            long from = trial == 0 ? 0 : Math.min(a, b);
-            long to = trial == 0 ? size : Math.max(a, b);
-            BitSet expected = retainFullGroupsReference(ref, size, from, to, group);
-            assertThat(bm.retainFullGroups(from, to, group)).isEqualTo(ref.cardinality() - expected.cardinality());
-            assertSame(bm, expected, size);
-        }
-    }
-
-    /** Long copies whose offsets differ modulo 64 and whose source spans two segments per destination segment. */
-    @ParameterizedTest
-    @ValueSource(longs = {0, 1, 63, 64, 65, 4095, 262_143, 262_145})
-    void longShiftedCopiesAgreeWithPerBitModel(long shift) {
-        SplittableRandom rnd = new SplittableRandom(shift);
-        long size = 3 * 262_144 + 333;
-        PageBitmap src = randomBitmap(size, rnd);
-        BitSet srcRef = toBitSet(src);
-        PageBitmap dst = randomBitmap(size, rnd);
-        BitSet ref = toBitSet(dst);
-        long dstFrom = 17 + rnd.nextLong(100);
-        long srcFrom = dstFrom + shift;
-        long count = size - srcFrom - rnd.nextLong(100);
-        dst.copyRange(src, srcFrom, dstFrom, count);
-        for (long i = 0; i < count; i++) {
-            ref.set((int) (dstFrom + i), srcRef.get((int) (srcFrom + i)));
-        }
-        assertSame(dst, ref, size);
-        // and backwards: the source bits lie below the destination
-        PageBitmap back = new PageBitmap(size);
-        back.copyRange(src, dstFrom, srcFrom, count);
-        BitSet backRef = new BitSet();
-        for (long i = 0; i < count; i++) {
-            backRef.set((int) (srcFrom + i), srcRef.get((int) (dstFrom + i)));
-        }
-        assertSame(back, backRef, size);
-    }
-
-    @Test
-    void copyingClearBitsAllocatesNothing() {
-        PageBitmap src = new PageBitmap(4 * 262_144);
-        src.set(3 * 262_144 + 5);
-        PageBitmap dst = new PageBitmap(4 * 262_144);
-        dst.copyRange(src, 100, 0, 3 * 262_144 - 100);
-        assertThat(dst.allocatedBytes()).as("only clear bits were copied").isZero();
-        dst.copyRange(src, 3 * 262_144, 7, 262_144);
-        assertThat(dst.allocatedBytes()).isEqualTo(PageBitmap.SEGMENT_WORDS * 8L);
-        assertThat(dst.nextSetBit(0)).isEqualTo(12);
     }
 
     @Test
@@ -244,28 +188,6 @@ class PageBitmapTest {
         }
     }
 
-    static PageBitmap randomBitmap(long size, SplittableRandom rnd) {
-        PageBitmap bm = new PageBitmap(size);
-        int style = rnd.nextInt(3);
-        for (long w = 0; w < bm.wordCount(); w++) {
-            long v = switch (style) {
-                case 0 -> rnd.nextLong();
-                case 1 -> rnd.nextInt(4) == 0 ? -1L : 0L;
-                default -> rnd.nextInt(8) == 0 ? rnd.nextLong() : -1L;
-            };
-            bm.orWord(w, v);
-        }
-        return bm;
-    }
-
-    static BitSet toBitSet(PageBitmap bm) {
-        BitSet s = new BitSet();
-        for (long i = bm.nextSetBit(0); i >= 0; i = bm.nextSetBit(i + 1)) {
-            s.set((int) i);
-        }
-        return s;
-    }
-
     private static long wordOf(BitSet ref, long w) {
         long v = 0;
         for (int b = 0; b < 64; b++) {
@@ -276,21 +198,27 @@ class PageBitmapTest {
         return v;
     }
 
-    private static BitSet retainFullGroupsReference(BitSet ref, long size, long from, long to, long group) {
-        BitSet out = (BitSet) ref.clone();
-        for (long g = (from / group) * group; g < to; g += group) {
-            boolean full = g >= from && g + group <= to && g + group <= size
-                    && ref.get((int) g, (int) (g + group)).cardinality() == group;
-            if (!full) {
-                out.clear((int) Math.max(g, from), (int) Math.min(g + group, to));
+    @Test
+    void theWordMaskIsTheBitsOfTheWordInsideTheRange() {
+        assertThat(PageBitmap.wordMask(0, 0, 64)).isEqualTo(-1L);
+        assertThat(PageBitmap.wordMask(1, 0, 1000)).isEqualTo(-1L);
+        assertThat(PageBitmap.wordMask(1, 66, 1000)).isEqualTo(-1L << 2);
+        assertThat(PageBitmap.wordMask(1, 0, 67)).isEqualTo(0b111L);
+        assertThat(PageBitmap.wordMask(1, 65, 67)).isEqualTo(0b110L);
+        assertThat(PageBitmap.wordMask(2, 0, 192)).isEqualTo(-1L);
+        for (long from = 60; from < 200; from += 7) {
+            for (long to = from + 1; to < 260; to += 11) {
+                for (long w = from >>> 6; w <= (to - 1) >>> 6; w++) {
+                    long expected = 0;
+                    for (int b = 0; b < 64; b++) {
+                        long bit = (w << 6) + b;
+                        if (bit >= from && bit < to) {
+                            expected |= 1L << b;
+                        }
+                    }
+                    assertThat(PageBitmap.wordMask(w, from, to)).as("word %d of [%d, %d)", w, from, to).isEqualTo(expected);
+                }
             }
         }
-        return out;
-    }
-
-    private static void assertSame(PageBitmap bm, BitSet ref, long size) {
-        assertThat(bm.cardinality()).isEqualTo(ref.cardinality());
-        assertThat(toBitSet(bm)).isEqualTo(ref);
-        assertThat(ref.length()).isLessThanOrEqualTo((int) size);
     }
 }

@@ -7,7 +7,7 @@ import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.api.tighten.BitmapTightener;
 import io.pagehint.api.tighten.TightenResult;
 import io.pagehint.arm64.layout.VirtLayoutProvider;
-import io.pagehint.arm64.tighten.VirtBitmapTightener;
+import io.pagehint.tighten.whiteboard.LayoutBitmapTightener;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +41,7 @@ public class VirtTightenBenchmark {
     @Param({"4K", "64K"})
     public String guestPageSize;
 
-    private final BitmapTightener tightener = new VirtBitmapTightener();
+    private final BitmapTightener tightener = LayoutBitmapTightener.serving("aarch64", "virt");
     private GuestMemoryLayout layout;
     private LooseFreePageBitmap loose;
     private TightFreePageBitmap tight;

@@ -7,7 +7,7 @@ import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.api.tighten.BitmapTightener;
 import io.pagehint.api.tighten.TightenResult;
 import io.pagehint.x86.layout.X86LayoutProvider;
-import io.pagehint.x86.tighten.X86BitmapTightener;
+import io.pagehint.tighten.whiteboard.LayoutBitmapTightener;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +45,7 @@ public class TightenBenchmark {
             "pc 8G machine-version=1.7;host-page-size=1G", "pc 8G max-ram-below-4g=3221229568"})
     public String guest;
 
-    private final BitmapTightener tightener = new X86BitmapTightener();
+    private final BitmapTightener tightener = LayoutBitmapTightener.serving("x86_64", "pc", "q35");
     private GuestMemoryLayout layout;
     private LooseFreePageBitmap loose;
     private TightFreePageBitmap tight;

@@ -1,14 +1,14 @@
 package io.pagehint.channel.hint;
 
+import io.pagehint.api.bitmap.PageBitmap;
 import io.pagehint.api.memory.GuestMemoryLayout;
-import io.pagehint.api.memory.RamRange;
-import io.pagehint.api.memory.ReservedRange;
+import io.pagehint.api.memory.PageRun;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The guest page frames a hint may name: whole pages inside the layout's RAM ranges that overlap
- * no reserved range. Kept as sorted, disjoint, non-adjacent PFN intervals, so checking a hint
+ * The guest page frames a hint may name: the layout's {@linkplain GuestMemoryLayout#usableRam() usable
+ * RAM}. Kept as sorted, disjoint, non-adjacent PFN intervals, so checking a hint
  * costs time in the size of the hint and the number of intervals, never in the size of the guest.
  * Immutable, so any thread may use it.
  */
@@ -20,18 +20,14 @@ public final class UsableRam {
 
     public UsableRam(GuestMemoryLayout layout) {
         this.pageSize = layout.guestPageSize();
-        List<long[]> intervals = new ArrayList<>();
-        for (RamRange r : layout.ramRanges()) {
-            addMinusReserved(intervals, r.guestPhysAddr() / pageSize, r.guestPhysEnd() / pageSize, layout.reserved());
-        }
-        intervals.sort((a, b) -> Long.compare(a[0], b[0]));
+        // the layout's usable runs, by PFN; adjacent runs (two RAM ranges end to end) become one interval
         List<long[]> merged = new ArrayList<>();
-        for (long[] iv : intervals) {
+        for (PageRun r : layout.usableRam()) {
             long[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-            if (last != null && iv[0] <= last[1]) {
-                last[1] = Math.max(last[1], iv[1]);
+            if (last != null && r.firstPfn() <= last[1]) {
+                last[1] = Math.max(last[1], r.endPfn());
             } else {
-                merged.add(iv.clone());
+                merged.add(new long[] {r.firstPfn(), r.endPfn()});
             }
         }
         starts = new long[merged.size()];
@@ -39,25 +35,6 @@ public final class UsableRam {
         for (int i = 0; i < merged.size(); i++) {
             starts[i] = merged.get(i)[0];
             ends[i] = merged.get(i)[1];
-        }
-    }
-
-    /** Adds {@code [from, to)} less every page a reserved range touches. */
-    private void addMinusReserved(List<long[]> out, long from, long to, List<ReservedRange> reserved) {
-        long at = from;
-        for (ReservedRange r : reserved) {
-            long rFirst = r.guestPhysAddr() / pageSize;
-            long rEnd = (r.guestPhysEnd() + pageSize - 1) / pageSize; // a partly reserved page is reserved
-            if (rEnd <= at || rFirst >= to) {
-                continue;
-            }
-            if (rFirst > at) {
-                out.add(new long[] {at, rFirst});
-            }
-            at = Math.max(at, rEnd);
-        }
-        if (at < to) {
-            out.add(new long[] {at, to});
         }
     }
 
@@ -121,14 +98,7 @@ public final class UsableRam {
         long fw = (from - firstPfn) >>> 6;
         long lw = (to - 1 - firstPfn) >>> 6;
         for (long w = fw; w <= lw; w++) {
-            long lo = firstPfn + (w << 6);
-            long mask = -1L;
-            if (from > lo) {
-                mask &= -1L << (from - lo);
-            }
-            if (to < lo + 64) {
-                mask &= -1L >>> (lo + 64 - to);
-            }
+            long mask = PageBitmap.wordMask(w, from - firstPfn, to - firstPfn);
             if ((words[(int) w] & mask) != 0) {
                 return false;
             }

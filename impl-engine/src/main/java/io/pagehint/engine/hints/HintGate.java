@@ -131,7 +131,7 @@ public final class HintGate implements HintConsumer {
             if (skipped != null) {
                 // record exactly the bits this filter clears: free pages still waiting to be sent
                 for (long w = from >>> 6; w <= (to - 1) >>> 6; w++) {
-                    long mask = wordMask(w, from, to) & free.word(w);
+                    long mask = PageBitmap.wordMask(w, from, to) & free.word(w);
                     long cleared = mig.andNotWord(w, mask);
                     pagesSkipped += Long.bitCount(cleared);
                     skipped[block].orWord(w, cleared);
@@ -141,18 +141,6 @@ public final class HintGate implements HintConsumer {
             }
         });
         chunksApplied++;
-    }
-
-    private static long wordMask(long w, long from, long to) {
-        long lo = w << 6;
-        long m = -1L;
-        if (from > lo) {
-            m &= -1L << (from - lo);
-        }
-        if (to < lo + 64) {
-            m &= -1L >>> (lo + 64 - to);
-        }
-        return m;
     }
 
     @Override

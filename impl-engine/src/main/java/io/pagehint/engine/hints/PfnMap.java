@@ -1,10 +1,8 @@
 package io.pagehint.engine.hints;
 
 import io.pagehint.api.memory.GuestMemoryLayout;
+import io.pagehint.api.memory.PageRun;
 import io.pagehint.api.memory.RamBlock;
-import io.pagehint.api.memory.RamRange;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -14,47 +12,40 @@ import java.util.List;
  */
 final class PfnMap {
 
-    /** PFNs {@code [firstPfn, endPfn)} are pages {@code [firstPage, ...)} of block {@code block}. */
-    private record Segment(long firstPfn, long endPfn, int block, long firstPage) {
-    }
-
     /** Receives a block page range. */
     @FunctionalInterface
     interface BlockRangeAction {
         void accept(int block, long fromPage, long toPage);
     }
 
-    private final List<Segment> segments = new ArrayList<>();
+    /** The layout's RAM as page runs, by PFN ({@link GuestMemoryLayout#ramRuns()}). */
+    private final List<PageRun> runs;
     private final long[] hostPageGuestPages;
     private final long[] blockPages;
 
     PfnMap(GuestMemoryLayout layout) {
         int pageSize = layout.guestPageSize();
+        runs = layout.ramRuns();
         hostPageGuestPages = new long[layout.blocks().size()];
         blockPages = new long[layout.blocks().size()];
         for (RamBlock b : layout.blocks()) {
             hostPageGuestPages[b.index()] = b.hostPageSize() / pageSize;
             blockPages[b.index()] = b.pages(pageSize);
-            for (RamRange r : b.ranges()) {
-                segments.add(new Segment(r.guestPhysAddr() / pageSize, r.guestPhysEnd() / pageSize, b.index(),
-                        r.blockOffset() / pageSize));
-            }
         }
-        segments.sort(Comparator.comparingLong(Segment::firstPfn));
     }
 
     /** Calls {@code action} for each block page range that PFNs {@code [fromPfn, toPfn)} map to, in whole host pages. */
     void forEachBlockRange(long fromPfn, long toPfn, BlockRangeAction action) {
-        for (Segment s : segments) {
-            long lo = Math.max(fromPfn, s.firstPfn);
-            long hi = Math.min(toPfn, s.endPfn);
+        for (PageRun r : runs) {
+            long lo = Math.max(fromPfn, r.firstPfn());
+            long hi = Math.min(toPfn, r.endPfn());
             if (lo >= hi) {
                 continue;
             }
-            long group = hostPageGuestPages[s.block];
-            long from = (s.firstPage + (lo - s.firstPfn)) / group * group;
-            long to = Math.min(blockPages[s.block], ceil(s.firstPage + (hi - s.firstPfn), group));
-            action.accept(s.block, from, to);
+            long group = hostPageGuestPages[r.block()];
+            long from = (r.firstBlockPage() + (lo - r.firstPfn())) / group * group;
+            long to = Math.min(blockPages[r.block()], ceil(r.firstBlockPage() + (hi - r.firstPfn()), group));
+            action.accept(r.block(), from, to);
         }
     }
 

@@ -18,8 +18,8 @@ import io.pagehint.qemu.launch.GuestLinuxBuild;
 import io.pagehint.qemu.launch.LinuxGuestSpec;
 import io.pagehint.qemu.launch.QemuGuest;
 import io.pagehint.qemu.vm.QemuVirtualMachine;
+import io.pagehint.tighten.whiteboard.LayoutBitmapTightener;
 import io.pagehint.x86.layout.X86Layouts;
-import io.pagehint.x86.tighten.X86BitmapTightener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -96,7 +96,7 @@ final class HintCheck {
                     throw new AssertionError("QEMU does not report the guest paused after stop");
                 }
                 TightFreePageBitmap tight = new TightFreePageBitmap(layout);
-                TightenResult t = new X86BitmapTightener().tighten(layout, loose, tight);
+                TightenResult t = LayoutBitmapTightener.serving("x86_64", "pc", "q35").tighten(layout, loose, tight);
                 RamScan scan = RamScan.of(guest.ramFile(), ramBytes, machine, loose, tight);
                 long[] probe = machine.equals("q35") && ramBytes >= 0xb0000000L ? LayoutProbe.run(guest, ramBytes) : null;
                 // the agent prints its walk line after BITMAP_DONE: the stopped guest may not have yet

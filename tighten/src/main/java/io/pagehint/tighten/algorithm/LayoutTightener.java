@@ -1,32 +1,33 @@
-package io.pagehint.api.tighten;
+package io.pagehint.tighten.algorithm;
 
 import io.pagehint.api.bitmap.LooseFreePageBitmap;
 import io.pagehint.api.bitmap.PageBitmap;
 import io.pagehint.api.bitmap.TightFreePageBitmap;
 import io.pagehint.api.memory.GuestMemoryLayout;
+import io.pagehint.api.memory.PageRun;
 import io.pagehint.api.memory.RamBlock;
-import io.pagehint.api.memory.RamRange;
-import io.pagehint.api.memory.ReservedRange;
+import io.pagehint.api.tighten.BitmapTightener;
+import io.pagehint.api.tighten.TightenResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * The tightening algorithm of section 5 of the design note for any {@link GuestMemoryLayout}: an
- * architecture's {@link BitmapTightener} checks that it serves the layout and delegates here, so that
- * every architecture keeps the same promises with the same code.
+ * The tightening algorithm of section 5 of the design note for any {@link GuestMemoryLayout}: the
+ * {@link BitmapTightener} this bundle registers for each layout provider delegates here, so every
+ * architecture keeps the same promises with the same code.
  *
  * <p>An instance is compiled once per layout ({@link #forLayout}) into flat tables: for each RAM block,
- * its guest-physical ranges and its <em>usable</em> stretches (the pages of its ranges that touch no
- * reserved range), sorted by page offset in the block. A call then only walks those tables and moves
+ * its RAM runs ({@link GuestMemoryLayout#ramRuns()}) and its <em>usable</em> stretches (its runs of
+ * {@link GuestMemoryLayout#usableRam()}), sorted by page offset in the block. A call then only walks those tables and moves
  * words: it allocates nothing but its result, and instances are immutable and safe to share between
  * threads.
  *
  * <p>How a call recomputes a span of host pages of a block (see {@link #tighten(LooseFreePageBitmap,
  * long, long, TightFreePageBitmap)}): each usable stretch in the span is copied from the loose bitmap
- * with {@link PageBitmap#copyRange} (shifted word copies, since a stretch's PFN and block offset need
+ * with {@link TighteningBits#copyRange} (shifted word copies, since a stretch's PFN and block offset need
  * not agree modulo 64), the pages between stretches (reserved pages) and past the loose bitmap's end
- * are cleared, and for huge host pages {@link PageBitmap#retainFullGroups} then keeps a host page only
+ * are cleared, and for huge host pages {@link TighteningBits#retainFullGroups} (the huge-page rule) then keeps a host page only
  * if every one of its guest pages is set. The span always holds whole host pages, and all the
  * stretches that touch it are copied before the rule runs, so a host page whose guest pages come from
  * two guest-physical ranges (the RAM below 4 GiB ends, and the RAM above it starts, inside one huge
@@ -46,20 +47,14 @@ public final class LayoutTightener {
 
     private LayoutTightener(GuestMemoryLayout layout) {
         this.layout = layout;
-        int pageShift = Integer.numberOfTrailingZeros(layout.guestPageSize());
-        List<long[]> reservedPfns = reservedPageIntervals(layout, pageShift);
+        List<PageRun> ram = layout.ramRuns();
+        List<PageRun> usable = layout.usableRam();
         this.blocks = new Block[layout.blocks().size()];
-        List<long[]> usable = new ArrayList<>();
         for (RamBlock b : layout.blocks()) {
-            Block block = new Block(b, pageShift, reservedPfns);
-            blocks[b.index()] = block;
-            for (int i = 0; i < block.segPfn.length; i++) {
-                usable.add(new long[] {block.segPfn[i], block.segPfn[i] + block.segLen[i]});
-            }
+            blocks[b.index()] = new Block(b, layout.guestPageSize(), ram, usable);
         }
-        usable.sort(Comparator.comparingLong(a -> a[0]));
-        usablePfnStart = usable.stream().mapToLong(a -> a[0]).toArray();
-        usablePfnEnd = usable.stream().mapToLong(a -> a[1]).toArray();
+        usablePfnStart = usable.stream().mapToLong(PageRun::firstPfn).toArray();
+        usablePfnEnd = usable.stream().mapToLong(PageRun::endPfn).toArray();
     }
 
     /**
@@ -160,26 +155,6 @@ public final class LayoutTightener {
         return n;
     }
 
-    /** PFN intervals {@code [first, end)} of the guest pages that touch a reserved range, merged. */
-    private static List<long[]> reservedPageIntervals(GuestMemoryLayout layout, int pageShift) {
-        long page = 1L << pageShift;
-        List<long[]> r = new ArrayList<>();
-        for (ReservedRange rr : layout.reserved()) {
-            r.add(new long[] {rr.guestPhysAddr() >>> pageShift, (rr.guestPhysEnd() + page - 1) >>> pageShift});
-        }
-        r.sort(Comparator.comparingLong(a -> a[0]));
-        List<long[]> merged = new ArrayList<>();
-        for (long[] iv : r) {
-            if (!merged.isEmpty() && iv[0] <= merged.get(merged.size() - 1)[1]) {
-                long[] last = merged.get(merged.size() - 1);
-                last[1] = Math.max(last[1], iv[1]);
-            } else {
-                merged.add(iv);
-            }
-        }
-        return merged;
-    }
-
     /** One RAM block's tables. */
     private static final class Block {
         final int index;
@@ -195,42 +170,36 @@ public final class LayoutTightener {
         final long[] segPage;
         final long[] segLen;
 
-        Block(RamBlock b, int pageShift, List<long[]> reservedPfns) {
+        Block(RamBlock b, int pageSize, List<PageRun> ram, List<PageRun> usable) {
             index = b.index();
-            pages = b.size() >>> pageShift;
-            group = b.hostPageSize() >>> pageShift;
-            List<RamRange> ranges = new ArrayList<>(b.ranges());
-            ranges.sort(Comparator.comparingLong(RamRange::blockOffset));
+            pages = b.size() / pageSize;
+            group = b.hostPageSize() / pageSize;
+            List<PageRun> ranges = ofBlock(ram);
             for (int i = 1; i < ranges.size(); i++) {
-                RamRange prev = ranges.get(i - 1);
-                if (ranges.get(i).blockOffset() < prev.blockOffset() + prev.length()) {
+                if (ranges.get(i).firstBlockPage() < ranges.get(i - 1).endBlockPage()) {
                     throw new IllegalArgumentException(b.name() + ": two ranges map the same block bytes at offset "
-                            + ranges.get(i).blockOffset());
+                            + ranges.get(i).firstBlockPage() * pageSize);
                 }
             }
-            rangePfn = ranges.stream().mapToLong(r -> r.guestPhysAddr() >>> pageShift).toArray();
-            rangePage = ranges.stream().mapToLong(r -> r.blockOffset() >>> pageShift).toArray();
-            rangeLen = ranges.stream().mapToLong(r -> r.length() >>> pageShift).toArray();
-            List<long[]> segs = new ArrayList<>(); // {pfn, page, len}
-            for (int i = 0; i < rangePfn.length; i++) {
-                long pfn = rangePfn[i];
-                long end = pfn + rangeLen[i];
-                for (long[] res : reservedPfns) {
-                    if (res[1] <= pfn || res[0] >= end) {
-                        continue;
-                    }
-                    if (res[0] > pfn) {
-                        segs.add(new long[] {pfn, rangePage[i] + (pfn - rangePfn[i]), res[0] - pfn});
-                    }
-                    pfn = Math.max(pfn, res[1]);
-                }
-                if (pfn < end) {
-                    segs.add(new long[] {pfn, rangePage[i] + (pfn - rangePfn[i]), end - pfn});
+            rangePfn = ranges.stream().mapToLong(PageRun::firstPfn).toArray();
+            rangePage = ranges.stream().mapToLong(PageRun::firstBlockPage).toArray();
+            rangeLen = ranges.stream().mapToLong(PageRun::pages).toArray();
+            List<PageRun> segs = ofBlock(usable);
+            segPfn = segs.stream().mapToLong(PageRun::firstPfn).toArray();
+            segPage = segs.stream().mapToLong(PageRun::firstBlockPage).toArray();
+            segLen = segs.stream().mapToLong(PageRun::pages).toArray();
+        }
+
+        /** This block's runs of {@code runs}, by page offset in the block. */
+        private List<PageRun> ofBlock(List<PageRun> runs) {
+            List<PageRun> mine = new ArrayList<>();
+            for (PageRun r : runs) {
+                if (r.block() == index) {
+                    mine.add(r);
                 }
             }
-            segPfn = segs.stream().mapToLong(s -> s[0]).toArray();
-            segPage = segs.stream().mapToLong(s -> s[1]).toArray();
-            segLen = segs.stream().mapToLong(s -> s[2]).toArray();
+            mine.sort(Comparator.comparingLong(PageRun::firstBlockPage));
+            return mine;
         }
 
         /**
@@ -250,7 +219,7 @@ public final class LayoutTightener {
                 long pfn = segPfn[s] + (a - segPage[s]);
                 long inLoose = Math.max(0, Math.min(b - a, src.size() - pfn));
                 if (inLoose > 0) {
-                    tight.copyRange(src, pfn, a, inLoose);
+                    TighteningBits.copyRange(tight, src, pfn, a, inLoose);
                 }
                 if (a + inLoose < b) {
                     tight.clearRange(a + inLoose, b); // PFNs past the loose bitmap's end are not free
@@ -260,7 +229,7 @@ public final class LayoutTightener {
             if (cursor < h1) {
                 tight.clearRange(cursor, h1);
             }
-            return group > 1 ? tight.retainFullGroups(h0, h1, group) : 0;
+            return group > 1 ? TighteningBits.retainFullGroups(tight, h0, h1, group) : 0;
         }
 
         /** The first usable stretch that ends after block page {@code page}. */

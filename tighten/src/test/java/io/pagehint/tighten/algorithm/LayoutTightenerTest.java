@@ -1,4 +1,4 @@
-package io.pagehint.api.tighten;
+package io.pagehint.tighten.algorithm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,7 @@ import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.api.memory.RamBlock;
 import io.pagehint.api.memory.RamRange;
 import io.pagehint.api.memory.ReservedRange;
+import io.pagehint.api.tighten.BitmapTightener;
 import io.pagehint.api.tighten.testing.NamedLayout;
 import io.pagehint.api.tighten.testing.PerBitTightener;
 import io.pagehint.api.tighten.testing.ReferenceTighteningTests;

@@ -1,4 +1,4 @@
-package io.pagehint.api.tighten;
+package io.pagehint.tighten.algorithm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,10 +1,11 @@
-package io.pagehint.api.tighten;
+package io.pagehint.tighten.algorithm;
 
 import io.pagehint.api.memory.GuestMemoryLayout;
+import io.pagehint.api.tighten.BitmapTightener;
 
 /**
- * The compiled {@link LayoutTightener}s of the last few layouts used, most recent first: what an
- * architecture's {@link BitmapTightener} keeps so that a call allocates nothing but its result. A host
+ * The compiled {@link LayoutTightener}s of the last few layouts used, most recent first: what a
+ * {@link BitmapTightener} of this bundle keeps so that a call allocates nothing but its result. A host
  * migrates a handful of guests at a time, and each tightens many pieces of one layout in a row, so a
  * small array searched by identity, then by equality, finds the tightener without allocating; a layout
  * not among them is compiled and replaces the least recently used one. Bounded, so guest after guest
@@ -12,7 +13,7 @@ import io.pagehint.api.memory.GuestMemoryLayout;
  */
 public final class LayoutTightenerCache {
 
-    /** The capacity the architecture bundles use: more guests than a host migrates at once. */
+    /** The capacity the tighteners use: more guests than a host migrates at once. */
     public static final int DEFAULT_CAPACITY = 8;
 
     private final LayoutTightener[] recent;
