@@ -5,6 +5,7 @@ import io.pagehint.runtime.cli.CliException;
 import io.pagehint.runtime.cli.Durations;
 import io.pagehint.runtime.cli.GuestMachineOptions;
 import io.pagehint.runtime.cli.ProcessOnly;
+import io.pagehint.runtime.cli.WorkFolderOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,12 +92,8 @@ public final class BenchCommand implements Callable<Integer>, ProcessOnly {
     @Option(names = "--chart", paramLabel = "<file.png>", description = "Draw legacy beside hinted per scenario, and bytes per round, as a PNG.")
     Path chart;
 
-    @Option(names = "--dir", defaultValue = "/dev/shm", paramLabel = "<dir>",
-            description = "Where the guests' RAM files go; tmpfs (default: ${DEFAULT-VALUE}).")
-    Path dir;
-
-    @Option(names = "--keep", description = "Keep the work folder's logs instead of deleting them (RAM files are always deleted).")
-    boolean keep;
+    @Mixin
+    WorkFolderOptions workFolder;
 
     public BenchCommand(CliContext context) {
         this.context = context;

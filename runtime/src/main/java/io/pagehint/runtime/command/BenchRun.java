@@ -6,10 +6,8 @@ import io.pagehint.benche2e.BenchOutcome;
 import io.pagehint.benche2e.EndToEndBench;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
-import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.format.Json;
 import io.pagehint.runtime.migration.HintChannel;
-import io.pagehint.runtime.process.WorkFolder;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,19 +27,17 @@ final class BenchRun {
 
     static int run(BenchCommand c, CliContext context) throws Exception {
         EndToEndBench bench = context.await(EndToEndBench.class, null, "end-to-end benchmark");
-        BenchOptions options;
-        try {
+        BenchOptions options = CliException.usageIfIllegal(() -> {
             c.channels.forEach(HintChannel.Kind::hinting);
-            options = new BenchOptions(c.machine.spec(context), c.scenarios, c.channels,
+            BenchOptions o = new BenchOptions(c.machine.spec(context), c.scenarios, c.channels,
                     Arrays.stream(HintChannel.Kind.values()).map(HintChannel.Kind::cliName).toList(), c.initOnAllocToo,
-                    c.repeat, c.vcpus, c.seed, c.churnRate, c.churnWarmUp, !c.noWarmUp, c.tls, c.streams, c.dir,
+                    c.repeat, c.vcpus, c.seed, c.churnRate, c.churnWarmUp, !c.noWarmUp, c.tls, c.streams, c.workFolder.dir(),
                     c.childJvmOptions);
-            bench.check(options);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
-        }
+            bench.check(o);
+            return o;
+        });
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
-        Path work = WorkFolder.create(c.dir, "pagehint-bench-");
+        Path work = c.workFolder.create("pagehint-bench-");
         try {
             context.err().println("work folder " + work);
             BenchOutcome outcome = bench.run(options, engine, new BenchLab(context, work), context.err());
@@ -58,11 +54,7 @@ final class BenchRun {
             }
             return outcome.allSucceeded() ? 0 : 1;
         } finally {
-            if (c.keep) {
-                context.err().println("kept " + work);
-            } else {
-                WorkFolder.delete(work);
-            }
+            c.workFolder.finish(context, work);
         }
     }
 }
