@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * The benchmark cannot rot: {@code pagehint bench} at 256 MiB, one pair per scenario, run as a
  * user runs it, writes a JSON file in which every migration arrived whole and every hinted run of
  * a guest with free memory skipped pages, and a PNG chart drawn inside the Felix framework by the
- * charting library embedded in the runtime bundle. (Whether the guest's READY came before the
+ * charting library embedded in the benchmark's bundle (io.pagehint.benche2e). (Whether the guest's READY came before the
  * small migration ended depends on the machine's load, so it is not asserted.)
  */
 class BenchSmokeIT {

@@ -1,8 +1,7 @@
 package io.pagehint.runtime.cli;
 
 import io.pagehint.api.memory.MachineSpec;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,20 +14,16 @@ public final class GuestMachineOptions {
     @Option(names = "--machine", defaultValue = "q35", paramLabel = "<type>", description = "Machine type (default: ${DEFAULT-VALUE}).")
     String machine;
 
-    @Option(names = "--arch", paramLabel = "<arch>",
-            description = "Architecture (default: the one whose layout provider serves --machine: x86_64 for pc and q35, aarch64 for virt).")
-    String arch;
-
     @Option(names = "--ram", defaultValue = "1G", converter = ByteSizeConverter.class, paramLabel = "<size>",
             description = "Guest RAM (default: ${DEFAULT-VALUE}).")
     long ram;
 
-    @Option(names = {"-o", "--option"}, paramLabel = "<name=value>", description = "A machine option; repeatable.")
-    Map<String, String> options = new LinkedHashMap<>();
+    @Mixin
+    ArchAndMachineOptions archAndOptions;
 
     /** The machine these options describe (see {@link MachineOptions#spec(CliContext, String, String, long, Map)}). */
     public MachineSpec spec(CliContext context) {
-        return MachineOptions.spec(context, arch, machine, ram, options);
+        return MachineOptions.spec(context, archAndOptions.arch, machine, ram, archAndOptions.options);
     }
 
     public long ram() {

@@ -3,11 +3,11 @@ package io.pagehint.runtime.cli;
 import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.api.memory.LayoutProvider;
 import io.pagehint.api.memory.MachineSpec;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The machine options every command that names a guest machine takes: {@code @Mixin MachineOptions machine;}. */
@@ -21,26 +21,21 @@ public final class MachineOptions {
             description = "RAM at boot: 512M, 8G, 1T, 0x40000000.")
     Long ram;
 
-    @Option(names = "--arch", paramLabel = "<arch>",
-            description = "Architecture (default: the one whose layout provider serves --machine: x86_64 for pc and q35, aarch64 for virt).")
-    String arch;
-
-    @Option(names = {"-o", "--option"}, paramLabel = "<name=value>",
-            description = "A machine option, as the layout provider names it (max-ram-below-4g=2G, host-page-size=2M); repeatable.")
-    Map<String, String> options = new LinkedHashMap<>();
+    @Mixin
+    ArchAndMachineOptions archAndOptions;
 
     /** Whether any machine option was given. */
     public boolean given() {
-        return machine != null || ram != null || arch != null || !options.isEmpty();
+        return machine != null || ram != null || archAndOptions.given();
     }
 
     /** The machine these options describe; a usage error if they describe none, or --machine or --ram is missing. */
     public MachineSpec spec(CliContext context) {
         if (machine == null || ram == null) {
-            throw new CliException("missing required option" + (machine == null && ram == null ? "s: --machine, --ram"
-                    : machine == null ? ": --machine" : ": --ram"), PagehintCli.EXIT_USAGE);
+            throw CliException.usage("missing required option" + (machine == null && ram == null ? "s: --machine, --ram"
+                    : machine == null ? ": --machine" : ": --ram"));
         }
-        return spec(context, arch, machine, ram, options);
+        return spec(context, archAndOptions.arch, machine, ram, archAndOptions.options);
     }
 
     /**
@@ -52,11 +47,7 @@ public final class MachineOptions {
             throw new CliException("--ram must be more than 0", PagehintCli.EXIT_USAGE);
         }
         String a = arch != null ? arch : archServing(context, machine);
-        try {
-            return new MachineSpec(a, machine, ram, options);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
-        }
+        return CliException.usageIfIllegal(() -> new MachineSpec(a, machine, ram, options));
     }
 
     /** The layout of {@code spec} from the provider that serves its arch and machine type (waiting for one). */
@@ -65,11 +56,7 @@ public final class MachineOptions {
                 + escape(spec.machine()) + "))";
         LayoutProvider provider = context.await(LayoutProvider.class, filter,
                 "layout provider for " + spec.machine() + " (" + spec.arch() + ")");
-        try {
-            return provider.layout(spec);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
-        }
+        return CliException.usageIfIllegal(() -> provider.layout(spec));
     }
 
     private static String archServing(CliContext context, String machine) {

@@ -1,27 +1,18 @@
 package io.pagehint.runtime.command;
 
-import io.pagehint.api.migration.MigrationService;
-import io.pagehint.runtime.bench.Bench;
-import io.pagehint.runtime.bench.BenchSettings;
-import io.pagehint.runtime.bench.Scenario;
-import io.pagehint.runtime.bench.Transport;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
 import io.pagehint.runtime.cli.Durations;
 import io.pagehint.runtime.cli.GuestMachineOptions;
-import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.cli.ProcessOnly;
-import io.pagehint.runtime.format.Json;
-import io.pagehint.runtime.migration.HintChannel;
-import io.pagehint.runtime.process.WorkFolder;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.pagehint.runtime.cli.WorkFolderOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.wiring.BundleWiring;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,11 +22,20 @@ import picocli.CommandLine.Option;
  * three-process migrations over loopback TCP, legacy and hinted alternating in pairs per scenario
  * and channel; the physical limits measured in the same run; a table of medians and ratios, the
  * targets of issue 7, a JSON file with every run and a PNG chart. docs/PERFORMANCE.md shows one.
+ *
+ * <p>The benchmark itself is the {@code io.pagehint.benche2e} bundle's service, so a runtime without
+ * it (and its chart library) still has every other command; this class declares the options only
+ * and names no type of that bundle, so picocli can read it when the bundle is absent ({@link BenchRun}
+ * does the run).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Migrates guests in the published experiments' states without and with hints, in pairs, "
                 + "and reports medians, ratios, the machine's limits and the targets.")
 public final class BenchCommand implements Callable<Integer>, ProcessOnly {
+
+    /** The bundle that registers the benchmark, and the API package this bundle imports from it, optionally. */
+    private static final String BENCH_BUNDLE = "io.pagehint.benche2e";
+    private static final String BENCH_API = "io.pagehint.benche2e";
 
     private final CliContext context;
 
@@ -92,12 +92,8 @@ public final class BenchCommand implements Callable<Integer>, ProcessOnly {
     @Option(names = "--chart", paramLabel = "<file.png>", description = "Draw legacy beside hinted per scenario, and bytes per round, as a PNG.")
     Path chart;
 
-    @Option(names = "--dir", defaultValue = "/dev/shm", paramLabel = "<dir>",
-            description = "Where the guests' RAM files go; tmpfs (default: ${DEFAULT-VALUE}).")
-    Path dir;
-
-    @Option(names = "--keep", description = "Keep the work folder's logs instead of deleting them (RAM files are always deleted).")
-    boolean keep;
+    @Mixin
+    WorkFolderOptions workFolder;
 
     public BenchCommand(CliContext context) {
         this.context = context;
@@ -105,53 +101,17 @@ public final class BenchCommand implements Callable<Integer>, ProcessOnly {
 
     @Override
     public Integer call() throws Exception {
-        BenchSettings settings;
-        try {
-            List<HintChannel.Kind> kinds = channels.stream().map(HintChannel.Kind::hinting).toList();
-            List<Boolean> tlsModes = switch (tls) {
-                case "no" -> List.of(false);
-                case "yes" -> List.of(true);
-                case "both" -> List.of(false, true);
-                default -> throw new IllegalArgumentException("--tls is no, yes or both, not " + tls);
-            };
-            List<Transport> transports = new ArrayList<>();
-            for (int n : streams) {
-                if (n < 1 || n > io.pagehint.api.migration.MigrationOptions.MAX_STREAMS) {
-                    throw new IllegalArgumentException("--streams takes counts of 1.." + io.pagehint.api.migration.MigrationOptions.MAX_STREAMS);
-                }
-                for (boolean t : tlsModes) {
-                    transports.add(new Transport(t, n));
-                }
-            }
-            settings = new BenchSettings(machine.spec(context),
-                    scenarios.stream().map(Scenario::of).toList(), kinds, initOnAllocToo, repeat, vcpus, seed,
-                    churnRate, !noWarmUp, dir, childJvmOptions, transports);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
+        if (!benchmarkWired()) {
+            throw new CliException("pagehint bench needs the end-to-end benchmark (bundle " + BENCH_BUNDLE
+                    + "), which this runtime does not have");
         }
-        MigrationService engine = context.await(MigrationService.class, null, "migration engine");
-        Path work = WorkFolder.create(dir, "pagehint-bench-");
-        try {
-            context.err().println("work folder " + work);
-            Bench.Outcome outcome = new Bench(context, engine, settings, churnWarmUp).run(work);
-            outcome.printTable(context.out());
-            if (json != null) {
-                try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(json, StandardCharsets.UTF_8))) {
-                    Json.print(outcome.json(), w);
-                }
-                context.err().println("wrote " + json);
-            }
-            if (chart != null) {
-                outcome.writeChart(chart);
-                context.err().println("wrote " + chart);
-            }
-            return outcome.allSucceeded() ? 0 : 1;
-        } finally {
-            if (keep) {
-                context.err().println("kept " + work);
-            } else {
-                WorkFolder.delete(work);
-            }
-        }
+        return BenchRun.run(this, context);
+    }
+
+    /** Whether this bundle's optional import of the benchmark's API is wired, i.e. its bundle is there. */
+    private boolean benchmarkWired() {
+        BundleWiring wiring = context.bundleContext().getBundle().adapt(BundleWiring.class);
+        return wiring != null && wiring.getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE).stream()
+                .anyMatch(w -> BENCH_API.equals(w.getCapability().getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE)));
     }
 }

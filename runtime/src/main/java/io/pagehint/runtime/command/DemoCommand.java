@@ -10,8 +10,9 @@ import io.pagehint.runtime.cli.ByteSizeConverter;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
 import io.pagehint.runtime.cli.GuestMachineOptions;
-import io.pagehint.runtime.cli.PagehintCli;
+import io.pagehint.runtime.cli.JsonOption;
 import io.pagehint.runtime.cli.ProcessOnly;
+import io.pagehint.runtime.cli.WorkFolderOptions;
 import io.pagehint.runtime.format.Json;
 import io.pagehint.runtime.migration.GuestAttachment;
 import io.pagehint.runtime.migration.HintChannel;
@@ -20,7 +21,6 @@ import io.pagehint.runtime.migration.ReportJson;
 import io.pagehint.runtime.migration.ReportText;
 import io.pagehint.runtime.process.DestinationRun;
 import io.pagehint.runtime.process.GuestRun;
-import io.pagehint.runtime.process.WorkFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,15 +64,11 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
             description = "Another pagehint guest option for both guests (--init-on-alloc, --vcpus=2, ...); repeatable.")
     List<String> guestOptions = new ArrayList<>();
 
-    @Option(names = "--dir", defaultValue = "/dev/shm", paramLabel = "<dir>",
-            description = "Where the guests' RAM files go; tmpfs (default: ${DEFAULT-VALUE}).")
-    Path dir;
+    @Mixin
+    WorkFolderOptions workFolder;
 
-    @Option(names = "--keep", description = "Keep the work folder (RAM files, logs) instead of deleting it.")
-    boolean keep;
-
-    @Option(names = "--json", description = "Print both reports as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption jsonOption;
 
     public DemoCommand(CliContext context) {
         this.context = context;
@@ -80,15 +76,10 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
 
     @Override
     public Integer call() throws Exception {
-        HintChannel.Kind kind;
-        try {
-            kind = HintChannel.Kind.hinting(channel);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
-        }
+        HintChannel.Kind kind = CliException.usageIfIllegal(() -> HintChannel.Kind.hinting(channel));
         MachineSpec spec = machine.spec(context);
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
-        Path work = WorkFolder.create(dir, "pagehint-demo-");
+        Path work = workFolder.create("pagehint-demo-");
         try {
             context.err().println("work folder " + work + "; guests: " + machine.machine() + ", " + ReportText.bytes(machine.ram())
                     + " RAM, workload " + workload);
@@ -97,11 +88,7 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
             print(legacy, hinted);
             return legacy.succeeded() && hinted.succeeded() ? 0 : 1;
         } finally {
-            if (keep) {
-                context.err().println("kept " + work);
-            } else {
-                WorkFolder.delete(work);
-            }
+            workFolder.finish(context, work);
         }
     }
 
@@ -125,7 +112,7 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
                 MigrationOptions options = MigrationOptions.builder().useHints(kind != null)
                         .hintTransport(kind == null ? null : kind.transport()).build();
                 MigrationReport report = engine.migrate(attached.vm(), destination.address(), options,
-                        json ? null : new ProgressLine(context.err(), System.console() != null)).await(Duration.ofHours(1));
+                        jsonOption.json() ? null : new ProgressLine(context.err(), System.console() != null)).await(Duration.ofHours(1));
                 return new Run(name, report, destination.await(Duration.ofMinutes(10)));
             }
         } catch (java.util.concurrent.TimeoutException e) {
@@ -143,7 +130,7 @@ public final class DemoCommand implements Callable<Integer>, ProcessOnly {
     }
 
     private void print(Run legacy, Run hinted) {
-        if (json) {
+        if (jsonOption.json()) {
             JsonObject o = new JsonObject();
             JsonArray runs = new JsonArray();
             for (Run r : List.of(legacy, hinted)) {

@@ -9,8 +9,9 @@ import io.pagehint.api.memory.GuestMemInfo;
 import io.pagehint.api.memory.GuestMemoryLayout;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
+import io.pagehint.runtime.cli.DropCacheOption;
 import io.pagehint.runtime.cli.Durations;
-import io.pagehint.runtime.cli.PagehintCli;
+import io.pagehint.runtime.cli.JsonOption;
 import io.pagehint.runtime.format.Json;
 import io.pagehint.runtime.hints.HintsReport;
 import io.pagehint.runtime.migration.GuestAttachment;
@@ -48,15 +49,15 @@ public final class HintsCommand implements Callable<Integer> {
             description = "Where the host end listens; the guest's driver connects there (its --serial or --virtio).")
     Path channelSocket;
 
-    @Option(names = "--drop-cache", description = "Ask the guest to drop its clean page cache first.")
-    boolean dropCache;
-
     @Option(names = "--timeout", paramLabel = "<duration>", converter = Durations.class, defaultValue = "30s",
             description = "How long to wait for the guest's answers (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @Mixin
+    DropCacheOption dropCacheOption;
+
+    @Mixin
+    JsonOption jsonOption;
 
     public HintsCommand(CliContext context) {
         this.context = context;
@@ -64,14 +65,8 @@ public final class HintsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HintChannel.Kind kind;
-        HintChannel hintChannel;
-        try {
-            kind = HintChannel.Kind.hinting(channel);
-            hintChannel = new HintChannel(kind, channelSocket);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
-        }
+        HintChannel hintChannel = CliException.usageIfIllegal(() -> new HintChannel(HintChannel.Kind.hinting(channel), channelSocket));
+        HintChannel.Kind kind = hintChannel.kind();
         GuestFiles files = guestOptions.files(context);
         String id = files.vmId();
         try (GuestAttachment guest = GuestAttachment.attach(context, files, hintChannel)) {
@@ -79,13 +74,13 @@ public final class HintsCommand implements Callable<Integer> {
             GuestMemoryLayout layout = guest.vm().layout();
             long staleBefore = source.staleMessagesDropped();
             Optional<GuestMemInfo> info = source.memInfo(timeout);
-            try (FreePageBitmapRequest request = source.requestBitmap(new HintRequestOptions(1, dropCache), layout.pfnLimit(),
+            try (FreePageBitmapRequest request = source.requestBitmap(new HintRequestOptions(1, dropCacheOption.dropCache()), layout.pfnLimit(),
                     layout.guestPageSize())) {
                 request.await(timeout);
                 HintsReport report = new HintsReport(id, source.transport(), info, source.pagePoison(), request.status(),
                         request.detail(), request.firstChunkLatency(), request.latency(), request.bitmap().bits().cardinality(),
                         layout.guestPageSize(), source.staleMessagesDropped() - staleBefore);
-                if (json) {
+                if (jsonOption.json()) {
                     Json.print(report.toJson(), context.out());
                 } else {
                     report.printText(context.out());

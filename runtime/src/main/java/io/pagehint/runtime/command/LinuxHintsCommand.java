@@ -10,7 +10,9 @@ import io.pagehint.qemu.launch.QemuGuest;
 import io.pagehint.runtime.cli.ByteSizeConverter;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
+import io.pagehint.runtime.cli.DropCacheOption;
 import io.pagehint.runtime.cli.Durations;
+import io.pagehint.runtime.cli.JsonOption;
 import io.pagehint.runtime.cli.MachineOptions;
 import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.cli.ProcessOnly;
@@ -28,6 +30,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -78,11 +81,11 @@ public final class LinuxHintsCommand implements Callable<Integer>, ProcessOnly {
     @Option(names = "--console", description = "Copy the guest's console to standard error.")
     boolean console;
 
-    @Option(names = "--drop-cache", description = "Ask the guest to drop its clean page cache first.")
-    boolean dropCache;
+    @Mixin
+    DropCacheOption dropCacheOption;
 
-    @Option(names = "--json", description = "Print the report as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption jsonOption;
 
     public LinuxHintsCommand(CliContext context) {
         this.context = context;
@@ -118,7 +121,7 @@ public final class LinuxHintsCommand implements Callable<Integer>, ProcessOnly {
                 Duration boot = guest.uptime();
                 HintSource hints = attached.awaitHints(bootTimeout.minus(boot).isNegative() ? Duration.ofSeconds(1) : bootTimeout.minus(boot));
                 int mark = guest.consoleMark();
-                HintCheck.Result result = HintCheck.run(attached.vm(), hints, tightener, dropCache, timeout);
+                HintCheck.Result result = HintCheck.run(attached.vm(), hints, tightener, dropCacheOption.dropCache(), timeout);
                 CheckReport report = new CheckReport(result, machine).booted(boot, initOnFree == 1);
                 try {
                     // the agent prints its walk line after BITMAP_DONE, so the guest stopped at READY may not have yet
@@ -130,7 +133,7 @@ public final class LinuxHintsCommand implements Callable<Integer>, ProcessOnly {
                 } catch (IOException e) {
                     context.err().println("pagehint: " + e.getMessage());
                 }
-                if (json) {
+                if (jsonOption.json()) {
                     Json.print(report.toJson(), context.out());
                 } else {
                     report.printText(context.out());

@@ -9,9 +9,12 @@ import io.pagehint.api.vm.VirtualMachine;
 import io.pagehint.runtime.cli.ByteSizeConverter;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
+import io.pagehint.runtime.cli.DropCacheOption;
 import io.pagehint.runtime.cli.Durations;
+import io.pagehint.runtime.cli.JsonOption;
 import io.pagehint.runtime.cli.MachineOptions;
 import io.pagehint.runtime.cli.PagehintCli;
+import io.pagehint.runtime.cli.TlsCredentialsOption;
 import io.pagehint.runtime.format.Json;
 import io.pagehint.runtime.migration.GuestAttachment;
 import io.pagehint.runtime.migration.GuestMigrationLock;
@@ -28,8 +31,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -56,7 +59,7 @@ public final class MigrateCommand implements Callable<Integer> {
 
     @Option(names = "--vm", paramLabel = "<id>",
             description = "Migrate the guest whose VirtualMachine service has this vm.id, as Configuration Admin configured it "
-                    + "(e.g. etc/io.pagehint.guest.host-<name>.cfg in Karaf), with its configured hint channel; instead of the guest's files.")
+                    + "(e.g. etc/io.pagehint.guest.vm-<name>.cfg in Karaf), with its configured hint channel; instead of the guest's files.")
     String vm;
 
     @Spec
@@ -93,9 +96,6 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--no-auto-converge", description = "Never throttle the guest's vCPUs.")
     boolean noAutoConverge;
 
-    @Option(names = "--drop-cache", description = "Ask the guest to drop its clean page cache before hinting.")
-    boolean dropCache;
-
     @Option(names = "--stall-timeout", paramLabel = "<duration>", converter = Durations.class, defaultValue = "30s",
             description = "Give up (and resume the guest) when the destination accepts nothing for this long (default: ${DEFAULT-VALUE}).")
     Duration stallTimeout;
@@ -104,16 +104,18 @@ public final class MigrateCommand implements Callable<Integer> {
             description = "Give up (and resume the guest) when the destination's check has not answered this long after the last page (default: ${DEFAULT-VALUE}).")
     Duration resultTimeout;
 
-    @Option(names = "--json", description = "Print the report as JSON.")
-    boolean json;
-
-    @Option(names = "--tls-creds", paramLabel = "<dir>",
-            description = "TLS 1.3 with mutual X.509 authentication: a folder with ca-cert.pem, client-cert.pem and client-key.pem (as QEMU's).")
-    Path tlsCreds;
-
     @Option(names = "--streams", paramLabel = "<n>", defaultValue = "1",
             description = "Connections that carry the pages, each sent by its own thread (default: ${DEFAULT-VALUE}, at most 16).")
     int streams;
+
+    @Mixin
+    DropCacheOption dropCacheOption;
+
+    @Mixin
+    JsonOption jsonOption;
+
+    @Mixin
+    TlsCredentialsOption tlsCredentials;
 
     public MigrateCommand(CliContext context) {
         this.context = context;
@@ -142,30 +144,23 @@ public final class MigrateCommand implements Callable<Integer> {
             throw new CliException("--streams must be 1.." + MigrationOptions.MAX_STREAMS + ", not " + streams,
                     PagehintCli.EXIT_USAGE);
         }
-        if (tlsCreds != null && !java.nio.file.Files.isDirectory(tlsCreds)) {
-            throw new CliException("--tls-creds " + tlsCreds + " is not a folder (ca-cert.pem, client-cert.pem, client-key.pem)",
-                    PagehintCli.EXIT_USAGE);
-        }
+        tlsCredentials.folder("client");
         if (vm != null) {
             return migrateConfigured();
         }
         if (qemuQmp != null) {
             return refuseQemuGuest();
         }
-        InetSocketAddress destination;
-        HintChannel hintChannel;
-        MigrationOptions options;
-        try {
-            destination = HostPort.parse(to);
+        InetSocketAddress destination = CliException.usageIfIllegal(() -> HostPort.parse(to));
+        HintChannel hintChannel = CliException.usageIfIllegal(() -> {
             HintChannel.Kind kind = HintChannel.Kind.of(channel);
             if (kind != null && channelSocket == null) {
                 throw new IllegalArgumentException("--channel " + channel + " needs --channel-socket");
             }
-            hintChannel = kind == null ? null : new HintChannel(kind, channelSocket, channelOptions);
-            options = options(hintChannel != null, hintChannel == null ? null : hintChannel.kind().transport());
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
-        }
+            return kind == null ? null : new HintChannel(kind, channelSocket, channelOptions);
+        });
+        MigrationOptions options = CliException.usageIfIllegal(
+                () -> options(hintChannel != null, hintChannel == null ? null : hintChannel.kind().transport()));
         GuestFiles files = guestOptions.files(context);
         // before attaching anything: a second attachment of the guest's channel would disturb the first migration
         try (GuestMigrationLock lock = GuestMigrationLock.acquire(files.ramFile());
@@ -184,18 +179,12 @@ public final class MigrateCommand implements Callable<Integer> {
             throw new CliException("--vm names a configured guest: give no guest files, --vm-id, --channel-socket "
                     + "or --channel-option with it", PagehintCli.EXIT_USAGE);
         }
-        InetSocketAddress destination;
-        HintChannel.Kind kind;
-        MigrationOptions options;
-        try {
-            destination = HostPort.parse(to);
-            kind = HintChannel.Kind.of(channel);
-            // the guest's configured channel, whichever it is, unless --channel says which (or none)
-            boolean channelGiven = spec.commandLine().getParseResult().hasMatchedOption("--channel");
-            options = options(kind != null || !channelGiven, channelGiven && kind != null ? kind.transport() : null);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
-        }
+        InetSocketAddress destination = CliException.usageIfIllegal(() -> HostPort.parse(to));
+        HintChannel.Kind kind = CliException.usageIfIllegal(() -> HintChannel.Kind.of(channel));
+        // the guest's configured channel, whichever it is, unless --channel says which (or none)
+        boolean channelGiven = spec.commandLine().getParseResult().hasMatchedOption("--channel");
+        MigrationOptions options = CliException.usageIfIllegal(
+                () -> options(kind != null || !channelGiven, channelGiven && kind != null ? kind.transport() : null));
         VirtualMachine guest = context.await(VirtualMachine.class, "(" + VirtualMachine.VM_ID + "=" + MachineOptions.escape(vm) + ")",
                 "guest " + vm + " (is a VirtualMachine with vm.id=" + vm + " configured?)");
         return migrate(guest, destination, options);
@@ -203,9 +192,9 @@ public final class MigrateCommand implements Callable<Integer> {
 
     private MigrationOptions options(boolean useHints, String transport) {
         return MigrationOptions.builder().downtimeLimit(downtime).bandwidthLimit(bandwidth)
-                .maxRounds(maxRounds).autoConverge(!noAutoConverge).dropPageCache(dropCache)
+                .maxRounds(maxRounds).autoConverge(!noAutoConverge).dropPageCache(dropCacheOption.dropCache())
                 .stallTimeout(stallTimeout).resultTimeout(resultTimeout)
-                .tlsCredentials(tlsCreds).streams(streams)
+                .tlsCredentials(tlsCredentials.folder("client")).streams(streams)
                 .useHints(useHints).hintTransport(transport).build();
     }
 
@@ -214,7 +203,7 @@ public final class MigrateCommand implements Callable<Integer> {
         Migration m;
         try {
             m = engine.migrate(guest, destination, options,
-                    json ? null : new ProgressLine(context.err(), System.console() != null));
+                    jsonOption.json() ? null : new ProgressLine(context.err(), System.console() != null));
         } catch (IllegalStateException | IllegalArgumentException refused) {
             // the engine refused the guest (already migrating; VirtualMachine.migrationRefusal): nothing was started
             throw new CliException(refused.getMessage());
@@ -226,7 +215,7 @@ public final class MigrateCommand implements Callable<Integer> {
             // SIGINT or SIGTERM: the launcher interrupts the command before it stops the runtime
             report = cancelled(m);
         }
-        if (json) {
+        if (jsonOption.json()) {
             Json.print(ReportJson.of(report), context.out());
         } else {
             ReportText.print(report, context.out());
@@ -239,12 +228,7 @@ public final class MigrateCommand implements Callable<Integer> {
      * anything (it has no dirty log): the one line the engine gives is the command's answer.
      */
     private int refuseQemuGuest() throws Exception {
-        InetSocketAddress destination;
-        try {
-            destination = HostPort.parse(to);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
-        }
+        InetSocketAddress destination = CliException.usageIfIllegal(() -> HostPort.parse(to));
         MachineSpec machine = guestOptions.machine(context);
         String id = guestOptions.vmId() != null ? guestOptions.vmId() : guestOptions.ramFile().getFileName().toString();
         QemuGuestConfig config = new QemuGuestConfig(id, machine, guestOptions.ramFile(), qemuQmp);

@@ -5,7 +5,9 @@ import io.pagehint.api.memory.MachineSpec;
 import io.pagehint.api.tighten.BitmapTightener;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
+import io.pagehint.runtime.cli.DropCacheOption;
 import io.pagehint.runtime.cli.Durations;
+import io.pagehint.runtime.cli.JsonOption;
 import io.pagehint.runtime.cli.MachineOptions;
 import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.format.Json;
@@ -66,11 +68,11 @@ public final class QemuHintsCommand implements Callable<Integer> {
     @Option(names = "--leave-stopped", description = "Leave the guest stopped after the check (default: cont).")
     boolean leaveStopped;
 
-    @Option(names = "--drop-cache", description = "Ask the guest to drop its clean page cache first.")
-    boolean dropCache;
+    @Mixin
+    DropCacheOption dropCacheOption;
 
-    @Option(names = "--json", description = "Print the report as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption jsonOption;
 
     public QemuHintsCommand(CliContext context) {
         this.context = context;
@@ -91,10 +93,10 @@ public final class QemuHintsCommand implements Callable<Integer> {
                 Map.of("hello.timeout.ms", Long.toString(bootTimeout.toMillis())));
         try (GuestAttachment guest = GuestAttachment.attach(context, id, QemuGuestConfig.ADAPTER_FACTORY_PID,
                 config.adapterConfiguration(), config.describe(), hintChannel, bootTimeout)) {
-            HintCheck.Result result = HintCheck.run(guest.vm(), guest.hints(), tightener, dropCache, timeout);
+            HintCheck.Result result = HintCheck.run(guest.vm(), guest.hints(), tightener, dropCacheOption.dropCache(), timeout);
             try {
                 CheckReport report = new CheckReport(result, machine.machine());
-                if (json) {
+                if (jsonOption.json()) {
                     Json.print(report.toJson(), context.out());
                 } else {
                     report.printText(context.out());

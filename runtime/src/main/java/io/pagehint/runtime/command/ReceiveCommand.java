@@ -9,9 +9,11 @@ import io.pagehint.api.vm.VmProvisioner;
 import io.pagehint.runtime.cli.CliContext;
 import io.pagehint.runtime.cli.CliException;
 import io.pagehint.runtime.cli.Durations;
+import io.pagehint.runtime.cli.JsonOption;
 import io.pagehint.runtime.cli.MachineOptions;
 import io.pagehint.runtime.cli.PagehintCli;
 import io.pagehint.runtime.cli.ProcessOnly;
+import io.pagehint.runtime.cli.TlsCredentialsOption;
 import io.pagehint.runtime.format.Json;
 import io.pagehint.runtime.migration.HostPort;
 import io.pagehint.runtime.migration.ProgressLine;
@@ -56,16 +58,9 @@ public final class ReceiveCommand implements Callable<Integer>, ProcessOnly {
     @Mixin
     MachineOptions machineOptions;
 
-    @Option(names = "--json", description = "Print the report as JSON.")
-    boolean json;
-
     @Option(names = "--timeout", paramLabel = "<duration>", converter = io.pagehint.runtime.cli.Durations.class, defaultValue = "1h",
             description = "Give up if no migration has ended by then (default: ${DEFAULT-VALUE}).")
     Duration timeout;
-
-    @Option(names = "--tls-creds", paramLabel = "<dir>",
-            description = "TLS 1.3 with mutual X.509 authentication: a folder with ca-cert.pem, server-cert.pem and server-key.pem (as QEMU's).")
-    Path tlsCreds;
 
     @Option(names = "--tls-authz", paramLabel = "<file>",
             description = "A file of the client certificate subjects to accept, one RFC 4514 DN a line (e.g. CN=src1,O=example; # comments); without it any certificate the CA signed.")
@@ -78,23 +73,21 @@ public final class ReceiveCommand implements Callable<Integer>, ProcessOnly {
     /** How long a receive that timed out waits for its cancel to clean up (RAM file removed). */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
 
+    @Mixin
+    JsonOption jsonOption;
+
+    @Mixin
+    TlsCredentialsOption tlsCredentials;
+
     public ReceiveCommand(CliContext context) {
         this.context = context;
     }
 
     @Override
     public Integer call() throws Exception {
-        InetSocketAddress address;
-        try {
-            address = HostPort.parse(listen);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), PagehintCli.EXIT_USAGE);
-        }
+        InetSocketAddress address = CliException.usageIfIllegal(() -> HostPort.parse(listen));
         // every argument is checked before the guest's RAM file is made
-        if (tlsCreds != null && !Files.isDirectory(tlsCreds)) {
-            throw new CliException("--tls-creds " + tlsCreds + " is not a folder (ca-cert.pem, server-cert.pem, server-key.pem)",
-                    PagehintCli.EXIT_USAGE);
-        }
+        Path tlsCreds = tlsCredentials.folder("server");
         ReceiveOptions options = new ReceiveOptions(tlsCreds, subjects(), allowPlaintext);
         VmProvisioner provisioner = context.await(VmProvisioner.class, null, "VM provisioner");
         MigrationService engine = context.await(MigrationService.class, null, "migration engine");
@@ -105,7 +98,7 @@ public final class ReceiveCommand implements Callable<Integer>, ProcessOnly {
             throw new CliException("cannot prepare the incoming guest: " + e.getMessage());
         }
         IncomingMigration in;
-        ProgressLine progress = json ? null : new ProgressLine(context.err(), System.console() != null);
+        ProgressLine progress = jsonOption.json() ? null : new ProgressLine(context.err(), System.console() != null);
         try {
             in = engine.receive(address, vm, options, progress);
         } catch (IOException | RuntimeException e) {
@@ -138,7 +131,7 @@ public final class ReceiveCommand implements Callable<Integer>, ProcessOnly {
             }
             throw new CliException("no migration arrived and ended within " + Durations.format(timeout) + " (--timeout); gave up");
         }
-        if (json) {
+        if (jsonOption.json()) {
             Json.print(ReportJson.of(report), context.out());
         } else {
             ReportText.print(report, context.out());
@@ -151,7 +144,7 @@ public final class ReceiveCommand implements Callable<Integer>, ProcessOnly {
         if (tlsAuthz == null) {
             return Set.of();
         }
-        if (tlsCreds == null) {
+        if (tlsCredentials.folder("server") == null) {
             throw new CliException("--tls-authz needs --tls-creds", PagehintCli.EXIT_USAGE);
         }
         try {
