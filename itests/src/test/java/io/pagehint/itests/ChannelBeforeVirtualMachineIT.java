@@ -53,14 +53,15 @@ public class ChannelBeforeVirtualMachineIT extends InFramework {
 
     /**
      * No reference VMM adapter (the bundle that offers VirtualMachine services), and so neither the
-     * guest bundle nor the command line (they import its packages).
+     * guest bundle, the command line nor the end-to-end benchmark (they import its packages).
      */
     @Override
     @Configuration
     public Option[] config() {
         return RuntimeBundles.options(b -> !b.file().getName().startsWith("io.pagehint.reference-")
                 && !b.file().getName().startsWith("io.pagehint.guest-")
-                && !b.file().getName().startsWith("io.pagehint.runtime-"));
+                && !b.file().getName().startsWith("io.pagehint.runtime-")
+                && !b.file().getName().startsWith("io.pagehint.benche2e-"));
     }
 
     @Test
