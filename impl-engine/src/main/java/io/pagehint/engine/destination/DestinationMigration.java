@@ -170,6 +170,7 @@ public final class DestinationMigration extends MigrationBase implements Incomin
             throw e;
         }
         Replies.accept(channel);
+        releaseEvents(); // STARTED under the source's id, now that the source is not waiting on us
         boolean[] seen = new boolean[reader.streamCount()];
         for (int i = 1; i < reader.streamCount(); i++) {
             acceptPageStream(migrationId, reader.streamCount(), accepted.layout, seen);

@@ -52,7 +52,15 @@ public abstract class MigrationBase implements Migration {
      */
     protected void adoptId(String migrationId) {
         this.id = migrationId;
-        events.release(migrationId);
+    }
+
+    /**
+     * Sends the events held while the id was unknown, after the announcement (see {@link Events}).
+     * A destination calls it once it has answered the source: announcing (a log line, EventAdmin, the
+     * listeners, classes loaded for the first time in a fresh process) is not the source's wait.
+     */
+    protected void releaseEvents() {
+        events.release(id);
     }
 
     @Override
@@ -100,7 +108,7 @@ public abstract class MigrationBase implements Migration {
     }
 
     protected void complete(MigrationReport report) {
-        events.release(id); // a destination that ended before any header: its own id it is
+        events.release(id); // a destination that ended before it answered a source: under the id it has
         phase = report.outcome();
         events.send(progress(report.outcome() + (report.failure().isEmpty() ? "" : ": " + report.failure())));
         result.complete(report);
