@@ -201,7 +201,12 @@ public final class MigrationEngine implements MigrationService {
                     + ", " + running.phase() + "); a guest is migrated by one migration at a time");
         }
         m.result().whenComplete((r, e) -> migrating.remove(vm.id(), m));
-        start(m, m, vm.id(), destination.getHostString() + ":" + destination.getPort());
+        String peer = destination.getHostString() + ":" + destination.getPort();
+        start(m, () -> {
+            // on the migration's thread, so EventAdmin delivers STARTED before its progress
+            announce(m, vm.id(), peer);
+            m.run();
+        });
         return m;
     }
 
@@ -232,9 +237,9 @@ public final class MigrationEngine implements MigrationService {
         Events events = new Events(listener, () -> listeners, eventPoster);
         DestinationMigration m = new DestinationMigration(listen, vm, tls, settings, events);
         String listening = m.address().getHostString() + ":" + m.address().getPort();
-        // STARTED under the source's id, when the stream header brings it (Events)
+        // STARTED under the source's id, once the destination has read it and answered (Events)
         events.holdUntilIdKnown(() -> announce(m, vm.id(), listening));
-        start(m, m, null, null);
+        start(m, m);
         return m;
     }
 
@@ -249,8 +254,8 @@ public final class MigrationEngine implements MigrationService {
         eventPoster.started(m.id(), m.role(), vmId, peer);
     }
 
-    /** @param vmId the guest, to announce the migration at once; null when it announces itself (a destination) */
-    private void start(Migration m, Runnable body, String vmId, String peer) {
+    /** Runs {@code body} on the migration's own thread; the migration ends with the report it completes. */
+    private void start(Migration m, Runnable body) {
         active.add(m);
         m.result().whenComplete((r, e) -> {
             active.remove(m);
@@ -259,14 +264,7 @@ public final class MigrationEngine implements MigrationService {
                 eventPoster.ended(r);
             }
         });
-        Runnable announced = () -> {
-            // on the migration's thread, so EventAdmin delivers STARTED before its progress
-            if (vmId != null) {
-                announce(m, vmId, peer);
-            }
-            body.run();
-        };
-        Thread t = new Thread(announced, "pagehint-" + m.role().name().toLowerCase() + "-" + m.id().substring(0, 8));
+        Thread t = new Thread(body, "pagehint-" + m.role().name().toLowerCase() + "-" + m.id().substring(0, 8));
         t.start();
     }
 
